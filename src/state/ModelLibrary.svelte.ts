@@ -1,0 +1,101 @@
+import { proxy } from 'comlink';
+import type { CatalogEntry } from '../../workers/shared/catalog';
+import type { StoreError } from '../../workers/shared/errors';
+import type { DownloadProgress } from '../../workers/shared/progress';
+import type { CachedModel, StorageInfo } from '../../workers/store/storeApi';
+import type { StoreBridge } from '../lib/StoreBridge';
+
+/** The models the user can download, what is stored, and downloads under way. */
+export class ModelLibrary {
+  readonly #bridge: StoreBridge;
+  #hostUrl = '';
+
+  catalog = $state.raw<CatalogEntry[]>([]);
+  stored = $state.raw<CachedModel[]>([]);
+  /** Live progress by model id, while a download runs (and the last one after it ends). */
+  progress = $state.raw<Record<string, DownloadProgress>>({});
+  /** Errors of the last attempt, by model id. */
+  errors = $state.raw<Record<string, StoreError[]>>({});
+  downloading = $state.raw<ReadonlySet<string>>(new Set());
+  storage = $state.raw<StorageInfo | null>(null);
+  /** The answer to `navigator.storage.persist()`, once asked. */
+  persistGranted = $state<boolean | null>(null);
+  catalogError = $state<string | null>(null);
+
+  constructor(bridge: StoreBridge) {
+    this.#bridge = bridge;
+  }
+
+  /** Loads the catalog for a host and what the store holds. */
+  async load(hostUrl: string): Promise<void> {
+    this.#hostUrl = hostUrl;
+    try {
+      this.catalog = await this.#bridge.api.catalog(hostUrl);
+      this.catalogError = null;
+    } catch (error) {
+      this.catalogError = error instanceof Error ? error.message : String(error);
+    }
+    await this.refresh();
+  }
+
+  /** Re-reads stored models and storage numbers. */
+  async refresh(): Promise<void> {
+    const [stored, storage] = await Promise.all([this.#bridge.api.models(), this.#bridge.api.storage()]);
+    this.stored = stored;
+    this.storage = storage;
+  }
+
+  /** The stored state of an entry, if any bytes of it are stored. */
+  storedModel(id: string): CachedModel | undefined {
+    return this.stored.find((m) => m.id === id);
+  }
+
+  async #askPersistence(): Promise<void> {
+    if (this.persistGranted !== null || !navigator.storage?.persist) return;
+    // persist() exists only on the page (not in workers), so the page asks.
+    this.persistGranted = await navigator.storage.persist();
+  }
+
+  /** Downloads (or resumes, or repairs) a model; resolves when it ends either way. */
+  async download(entry: CatalogEntry): Promise<void> {
+    if (this.downloading.has(entry.id)) return;
+    this.downloading = new Set([...this.downloading, entry.id]);
+    this.errors = { ...this.errors, [entry.id]: [] };
+    try {
+      await this.#askPersistence();
+      const outcome = await this.#bridge.api.download(
+        $state.snapshot(entry) as CatalogEntry,
+        this.#hostUrl,
+        proxy((progress: DownloadProgress) => {
+          this.progress = { ...this.progress, [entry.id]: progress };
+        }),
+      );
+      if (!outcome.ok) this.errors = { ...this.errors, [entry.id]: outcome.errors };
+    } finally {
+      const rest = new Set(this.downloading);
+      rest.delete(entry.id);
+      this.downloading = rest;
+      await this.refresh();
+    }
+  }
+
+  /** Cancels a running download. */
+  cancel(id: string): void {
+    void this.#bridge.api.cancel(id);
+  }
+
+  /** Deletes one model's bytes. */
+  async remove(id: string): Promise<void> {
+    await this.#bridge.api.deleteModel(id);
+    const { [id]: _gone, ...progress } = this.progress;
+    this.progress = progress;
+    await this.refresh();
+  }
+
+  /** Deletes every stored model. */
+  async removeAll(): Promise<void> {
+    await this.#bridge.api.deleteAll();
+    this.progress = {};
+    await this.refresh();
+  }
+}

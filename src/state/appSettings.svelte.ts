@@ -1,0 +1,4 @@
+import { Settings } from './Settings.svelte';
+
+/** The app's settings. */
+export const settings = new Settings();

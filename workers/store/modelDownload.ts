@@ -1,0 +1,128 @@
+import { TypedError, toStoreError, type QuotaError, type StoreError } from '../shared/errors';
+import type { DownloadProgress, FileProgress, FileState } from '../shared/progress';
+import { RateWindow } from '../shared/rate';
+import { defaultTuning, downloadFile, type DownloadTuning } from './fileDownload';
+import type { ModelManifest } from './manifest';
+import { storeDb } from './schema';
+
+/** How a model download ended: every file verified, or the typed errors of the files that failed. */
+export type DownloadOutcome = { ok: true } | { ok: false; errors: StoreError[] };
+
+export interface ModelDownloadOptions {
+  signal: AbortSignal;
+  onProgress(progress: DownloadProgress): void;
+  concurrency?: number;
+  tuning?: DownloadTuning;
+  /** Minimum ms between progress reports (state changes are always reported). */
+  progressIntervalMs?: number;
+}
+
+/** Fails early, before any byte is fetched, when the files left cannot fit. */
+async function checkQuota(modelId: string, neededBytes: number): Promise<void> {
+  if (!navigator.storage?.estimate) return;
+  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  const availableBytes = Math.max(0, quota - usage);
+  if (neededBytes > availableBytes) {
+    const error: QuotaError = {
+      name: 'QuotaError',
+      message: `This model needs ${neededBytes} more bytes but the browser allows this site only ${availableBytes} more.`,
+      modelId,
+      neededBytes,
+      availableBytes,
+      quotaBytes: quota,
+    };
+    throw new TypedError(error);
+  }
+}
+
+/**
+ * Downloads every file of a manifest that is not verified yet, a bounded number at a time,
+ * largest first so the big embedding shard does not finish last alone. A file that fails does
+ * not stop the others: a retry then fetches only what is missing.
+ */
+export async function downloadModel(manifest: ModelManifest, options: ModelDownloadOptions): Promise<DownloadOutcome> {
+  const { signal, onProgress } = options;
+  const tuning = options.tuning ?? defaultTuning;
+  const db = await storeDb();
+  const verified = new Set((await db.getAllFromIndex('files', 'byModel', manifest.modelId)).map((f) => f.path));
+  const partials = new Map(
+    (await db.getAllFromIndex('partials', 'byModel', manifest.modelId)).map((p) => [p.path, p.bytesDone]),
+  );
+  const files: FileProgress[] = manifest.files.map((f) => ({
+    path: f.path,
+    state: verified.has(f.path) ? 'verified' : 'queued',
+    bytesDone: verified.has(f.path) ? f.size : (partials.get(f.path) ?? 0),
+    bytesTotal: Math.max(f.size, 0),
+  }));
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const todo = manifest.files.filter((f) => !verified.has(f.path)).sort((a, b) => b.size - a.size);
+
+  const rate = new RateWindow();
+  const total = (): number => files.reduce((s, f) => s + f.bytesTotal, 0);
+  const done = (): number => files.reduce((s, f) => s + f.bytesDone, 0);
+  let lastReport = 0;
+  const report = (force: boolean): void => {
+    const now = performance.now();
+    rate.add(now, done());
+    if (!force && now - lastReport < (options.progressIntervalMs ?? 150)) return;
+    lastReport = now;
+    onProgress({
+      modelId: manifest.modelId,
+      files: files.map((f) => ({ ...f })),
+      bytesDone: done(),
+      bytesTotal: total(),
+      rate: rate.rate(),
+      etaSeconds: rate.eta(total()),
+    });
+  };
+  report(true);
+
+  try {
+    await checkQuota(manifest.modelId, todo.reduce((s, f) => s + Math.max(f.size, 0) - (partials.get(f.path) ?? 0), 0));
+  } catch (error) {
+    return { ok: false, errors: [toStoreError(error, manifest.modelId)] };
+  }
+
+  const errors: StoreError[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !signal.aborted) {
+      const file = todo[next++];
+      const progress = byPath.get(file.path) as FileProgress;
+      const setState = (state: FileState): void => {
+        progress.state = state;
+        report(true);
+      };
+      try {
+        await downloadFile(
+          {
+            modelId: manifest.modelId,
+            file,
+            signal,
+            onBytes(bytes) {
+              progress.bytesDone = bytes;
+              if (progress.bytesTotal === 0) progress.bytesTotal = bytes;
+              report(false);
+            },
+            onState: setState,
+          },
+          tuning,
+        );
+      } catch (error) {
+        setState('failed');
+        if (signal.aborted) return;
+        errors.push(toStoreError(error, manifest.modelId));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, todo.length) }, worker));
+  report(true);
+
+  if (signal.aborted) {
+    return { ok: false, errors: [{ name: 'AbortedError', message: 'Download cancelled.', modelId: manifest.modelId }] };
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const model = await db.get('models', manifest.modelId);
+  if (model) await db.put('models', { ...model, complete: true, completedAt: Date.now() });
+  return { ok: true };
+}

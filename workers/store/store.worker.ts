@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { storeApi } from './storeApi';
+
+expose(storeApi);

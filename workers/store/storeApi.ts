@@ -1,0 +1,284 @@
+import { createSHA256 } from 'hash-wasm';
+import { builtinCatalog } from '../catalog/catalog';
+import type { CatalogEntry } from '../shared/catalog';
+import { toStoreError, type StoreError } from '../shared/errors';
+import type { DownloadProgress } from '../shared/progress';
+import { sha256Hex } from './hashing';
+import { resolveManifest, type ModelManifest, type WebllmScope } from './manifest';
+import { downloadModel, type DownloadOutcome } from './modelDownload';
+import { chunkRange, storeDb } from './schema';
+import { clearWebllmCaches, deleteWebllmRecords, getWebllmRecord } from './webllmCache';
+import { defaultTuning, type DownloadTuning } from './fileDownload';
+
+/** A model in the store, as the UI lists it. */
+export interface CachedModel {
+  id: string;
+  displayName: string;
+  complete: boolean;
+  /** Bytes this model holds on disk, verified files plus partial downloads. */
+  bytesOnDisk: number;
+  filesVerified: number;
+  filesTotal: number;
+  /** When the last file was verified (ms since epoch), if any. */
+  verifiedAt: number | null;
+  revision: string;
+  hostUrl: string;
+  hashesFrom: ModelManifest['hashesFrom'];
+  test: boolean;
+}
+
+/** What the load-time check found. */
+export interface CheckReport {
+  modelId: string;
+  ok: boolean;
+  /** Files missing or damaged; their bytes were dropped so a download repairs just them. */
+  bad: { path: string; reason: string }[];
+  rehashed: boolean;
+  bytesChecked: number;
+  ms: number;
+}
+
+/** Storage numbers for the storage view. */
+export interface StorageInfo {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
+
+const downloads = new Map<string, AbortController>();
+
+async function fetchHostCatalog(hostUrl: string): Promise<CatalogEntry[]> {
+  const db = await storeDb();
+  try {
+    const response = await fetch(new URL('hearth-catalog.json', hostUrl.endsWith('/') ? hostUrl : `${hostUrl}/`), {
+      cache: 'no-store',
+    });
+    if (response.ok) {
+      const entries = (await response.json()) as CatalogEntry[];
+      await db.put('hostCatalogs', { hostUrl, entries, fetchedAt: Date.now() });
+      return entries;
+    }
+  } catch {
+    // Offline or no catalog at this host: fall back to the copy kept from the last visit.
+  }
+  return (await db.get('hostCatalogs', hostUrl))?.entries ?? [];
+}
+
+async function summarize(modelId: string): Promise<CachedModel | undefined> {
+  const db = await storeDb();
+  const model = await db.get('models', modelId);
+  if (!model) return undefined;
+  const files = await db.getAllFromIndex('files', 'byModel', modelId);
+  const partials = await db.getAllFromIndex('partials', 'byModel', modelId);
+  return {
+    id: model.id,
+    displayName: model.entry.displayName,
+    complete: model.complete && files.length === model.manifest.files.length,
+    bytesOnDisk: files.reduce((s, f) => s + f.size, 0) + partials.reduce((s, p) => s + p.bytesDone, 0),
+    filesVerified: files.length,
+    filesTotal: model.manifest.files.length,
+    verifiedAt: files.length ? Math.max(...files.map((f) => f.verifiedAt)) : null,
+    revision: model.manifest.revision,
+    hostUrl: model.manifest.hostUrl,
+    hashesFrom: model.manifest.hashesFrom,
+    test: model.entry.test === true,
+  };
+}
+
+async function dropVerified(modelId: string, path: string, manifest: ModelManifest): Promise<void> {
+  const db = await storeDb();
+  const file = manifest.files.find((f) => f.path === path);
+  if (file?.target.kind === 'webllm') await deleteWebllmRecords(file.target.scope, [file.target.key]);
+  const tx = db.transaction(['files', 'chunks', 'partials', 'models'], 'readwrite');
+  const model = await tx.objectStore('models').get(modelId);
+  await Promise.all([
+    tx.objectStore('files').delete([modelId, path]),
+    tx.objectStore('chunks').delete(chunkRange(modelId, path)),
+    tx.objectStore('partials').delete([modelId, path]),
+    model ? tx.objectStore('models').put({ ...model, complete: false }) : Promise.resolve(),
+    tx.done,
+  ]);
+}
+
+async function hashBlobs(blobs: Blob[]): Promise<string> {
+  const hasher = await createSHA256();
+  hasher.init();
+  for (const blob of blobs) hasher.update(new Uint8Array(await blob.arrayBuffer()));
+  return hasher.digest('hex');
+}
+
+/** The store worker's API. Every call returns typed data; failures are typed `StoreError`s. */
+export const storeApi = {
+  /** Built-in entries plus the ones the model host publishes (kept for offline use). */
+  async catalog(hostUrl: string): Promise<CatalogEntry[]> {
+    const hosted = await fetchHostCatalog(hostUrl);
+    const ids = new Set(hosted.map((e) => e.id));
+    return [...hosted, ...builtinCatalog.filter((e) => !ids.has(e.id))];
+  },
+
+  /** Every model with bytes in the store. */
+  async models(): Promise<CachedModel[]> {
+    const db = await storeDb();
+    const ids = await db.getAllKeys('models');
+    const out: CachedModel[] = [];
+    for (const id of ids) {
+      const summary = await summarize(id);
+      if (summary) out.push(summary);
+    }
+    return out;
+  },
+
+  /** The manifest (exact files and hashes) a model was downloaded against. */
+  async manifest(modelId: string): Promise<ModelManifest | undefined> {
+    return (await (await storeDb()).get('models', modelId))?.manifest;
+  },
+
+  /**
+   * Downloads what is missing of a model (all of it the first time), verifying every file.
+   * Resumes partial files. Progress is reported through `onProgress`.
+   */
+  async download(
+    entry: CatalogEntry,
+    hostUrl: string,
+    onProgress: (progress: DownloadProgress) => void,
+    tuning?: Partial<DownloadTuning>,
+  ): Promise<DownloadOutcome> {
+    if (downloads.has(entry.id)) {
+      return { ok: false, errors: [{ name: 'StorageError', message: 'This model is already downloading.', modelId: entry.id }] };
+    }
+    const controller = new AbortController();
+    downloads.set(entry.id, controller);
+    try {
+      const db = await storeDb();
+      const existing = await db.get('models', entry.id);
+      // Reuse the manifest recorded at the first download: the hashes used stay the same.
+      let manifest = existing?.manifest;
+      if (!manifest || manifest.hostUrl !== hostUrl) {
+        manifest = await resolveManifest(entry, hostUrl, controller.signal);
+        await db.put('models', { id: entry.id, entry, manifest, complete: false, startedAt: Date.now() });
+      }
+      return await downloadModel(manifest, {
+        signal: controller.signal,
+        onProgress,
+        tuning: { ...defaultTuning, ...tuning },
+      });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return { ok: false, errors: [{ name: 'AbortedError', message: 'Download cancelled.', modelId: entry.id }] };
+      }
+      return { ok: false, errors: [toStoreError(error, entry.id)] };
+    } finally {
+      downloads.delete(entry.id);
+    }
+  },
+
+  /** Cancels a running download; what was verified stays, partial files resume later. */
+  cancel(modelId: string): void {
+    downloads.get(modelId)?.abort();
+  },
+
+  /**
+   * The check before a model is handed to an engine: every file present with its exact size
+   * (always), and with `rehash` every byte hashed again. A bad file's bytes are dropped so the
+   * next download repairs that file alone.
+   */
+  async check(modelId: string, options: { rehash: boolean } = { rehash: false }): Promise<CheckReport> {
+    const started = performance.now();
+    const db = await storeDb();
+    const model = await db.get('models', modelId);
+    if (!model) return { modelId, ok: false, bad: [{ path: '*', reason: 'not downloaded' }], rehashed: options.rehash, bytesChecked: 0, ms: 0 };
+    const verified = new Map((await db.getAllFromIndex('files', 'byModel', modelId)).map((f) => [f.path, f]));
+    const bad: CheckReport['bad'] = [];
+    let bytesChecked = 0;
+    for (const file of model.manifest.files) {
+      const record = verified.get(file.path);
+      if (!record) {
+        bad.push({ path: file.path, reason: 'missing' });
+        continue;
+      }
+      let reason: string | null = null;
+      if (file.target.kind === 'webllm') {
+        const data = await getWebllmRecord(file.target.scope, file.target.key);
+        if (data === undefined) reason = 'missing from the engine cache';
+        else if (data instanceof ArrayBuffer) {
+          if (data.byteLength !== record.size) reason = `size ${data.byteLength}, expected ${record.size}`;
+          else if (options.rehash && (await sha256Hex(new Uint8Array(data))) !== record.sha256) reason = 'hash mismatch';
+          bytesChecked += data.byteLength;
+        }
+      } else {
+        const chunks = await db.getAll('chunks', chunkRange(modelId, file.path));
+        const size = chunks.reduce((s, c) => s + c.data.size, 0);
+        if (size !== record.size) reason = `size ${size}, expected ${record.size}`;
+        else if (options.rehash && (await hashBlobs(chunks.map((c) => c.data))) !== record.sha256) reason = 'hash mismatch';
+        bytesChecked += size;
+      }
+      if (reason) bad.push({ path: file.path, reason });
+    }
+    for (const { path, reason } of bad) if (reason !== 'missing') await dropVerified(modelId, path, model.manifest);
+    return { modelId, ok: bad.length === 0, bad, rehashed: options.rehash, bytesChecked, ms: performance.now() - started };
+  },
+
+  /** Reads one verified file's bytes (lazily, from disk) for an engine or the side panel. */
+  async fileBlob(modelId: string, path: string): Promise<Blob | undefined> {
+    const db = await storeDb();
+    const record = await db.get('files', [modelId, path]);
+    if (!record) return undefined;
+    if (record.file.target.kind === 'webllm') {
+      const data = await getWebllmRecord(record.file.target.scope, record.file.target.key);
+      if (data instanceof ArrayBuffer) return new Blob([data]);
+      return new Blob([JSON.stringify(data)], { type: 'application/json' });
+    }
+    const chunks = await db.getAll('chunks', chunkRange(modelId, path));
+    return new Blob(chunks.map((c) => c.data));
+  },
+
+  /** Deletes one model: all of its bytes and records, nothing of any other model. */
+  async deleteModel(modelId: string): Promise<void> {
+    downloads.get(modelId)?.abort();
+    const db = await storeDb();
+    const model = await db.get('models', modelId);
+    if (model) {
+      const byScope = new Map<WebllmScope, string[]>();
+      for (const f of model.manifest.files) {
+        if (f.target.kind !== 'webllm') continue;
+        byScope.set(f.target.scope, [...(byScope.get(f.target.scope) ?? []), f.target.key]);
+      }
+      for (const [scope, keys] of byScope) await deleteWebllmRecords(scope, keys);
+    }
+    const range = IDBKeyRange.bound([modelId], [modelId, []]);
+    const tx = db.transaction(['models', 'files', 'partials', 'chunks'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('models').delete(modelId),
+      tx.objectStore('files').delete(range),
+      tx.objectStore('partials').delete(range),
+      tx.objectStore('chunks').delete(range),
+      tx.done,
+    ]);
+  },
+
+  /** Deletes every model and every byte web-llm's caches hold. */
+  async deleteAll(): Promise<void> {
+    for (const controller of downloads.values()) controller.abort();
+    const db = await storeDb();
+    const tx = db.transaction(['models', 'files', 'partials', 'chunks'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('models').clear(),
+      tx.objectStore('files').clear(),
+      tx.objectStore('partials').clear(),
+      tx.objectStore('chunks').clear(),
+      tx.done,
+    ]);
+    await clearWebllmCaches();
+  },
+
+  /** Usage and quota for this origin, and whether storage is persistent. */
+  async storage(): Promise<StorageInfo> {
+    const { usage = 0, quota = 0 } = (await navigator.storage?.estimate?.()) ?? {};
+    const persisted = (await navigator.storage?.persisted?.()) ?? false;
+    return { usage, quota, persisted };
+  },
+};
+
+/** The store worker's API type, derived from its implementation. */
+export type StoreApi = typeof storeApi;
+export type { DownloadOutcome, StoreError };
