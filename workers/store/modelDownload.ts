@@ -19,8 +19,9 @@ export interface ModelDownloadOptions {
 
 /** Fails early, before any byte is fetched, when the files left cannot fit. */
 async function checkQuota(modelId: string, neededBytes: number): Promise<void> {
-  if (!navigator.storage?.estimate) return;
-  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.estimate) return;
+  const { usage = 0, quota = 0 } = await storage.estimate();
   const availableBytes = Math.max(0, quota - usage);
   if (neededBytes > availableBytes) {
     const error: QuotaError = {

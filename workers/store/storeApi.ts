@@ -273,8 +273,9 @@ export const storeApi = {
 
   /** Usage and quota for this origin, and whether storage is persistent. */
   async storage(): Promise<StorageInfo> {
-    const { usage = 0, quota = 0 } = (await navigator.storage?.estimate?.()) ?? {};
-    const persisted = (await navigator.storage?.persisted?.()) ?? false;
+    const storage = globalThis.navigator?.storage;
+    const { usage = 0, quota = 0 } = (await storage?.estimate?.()) ?? {};
+    const persisted = (await storage?.persisted?.()) ?? false;
     return { usage, quota, persisted };
   },
 };

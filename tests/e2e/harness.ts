@@ -1,0 +1,99 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { defaultTestRepos, startModelHost, type ModelHost } from '../fixtures/modelHost';
+
+/** Ids of the generated test models the host publishes in its catalog. */
+export const testModels = {
+  mlc: 'Tiny-Llama-MLC-test',
+  gguf: 'Tiny-Llama-GGUF-test',
+  programmed: 'Programmed-Llama-GGUF-test',
+} as const;
+
+interface HarnessFixtures {
+  /** A model host of this test's own, so faults never leak between tests. */
+  host: ModelHost;
+}
+
+export const test = base.extend<HarnessFixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  host: async ({}, use) => {
+    const host = await startModelHost({ port: 0, repos: await defaultTestRepos() });
+    await use(host);
+    await host.close();
+  },
+});
+export { expect };
+
+/** Opens the built app pointed at a model host, and waits until the catalog is shown. */
+export async function openApp(page: Page, host: ModelHost): Promise<void> {
+  await page.goto(`/?modelHost=${encodeURIComponent(host.url)}`);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+}
+
+/** The row of one model in the picker. */
+export function modelRow(page: Page, id: string) {
+  return page.locator(`[data-model="${id}"]`);
+}
+
+/** Starts a download from the picker. */
+export async function startDownload(page: Page, id: string): Promise<void> {
+  await modelRow(page, id).getByRole('button', { name: /^(Download|Resume|Retry)/ }).click();
+}
+
+/** Waits until a model shows as fully cached. */
+export async function expectCached(page: Page, id: string): Promise<void> {
+  await expect(modelRow(page, id)).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
+}
+
+/** Paths of model-file requests (`/resolve/`) the host saw, in order. */
+export function fileRequests(host: ModelHost): { path: string; range?: string; status: number }[] {
+  return host.requests
+    .filter((r) => r.path.includes('/resolve/'))
+    .map((r) => ({ path: decodeURIComponent(r.path.split('/resolve/')[1].split('/').slice(1).join('/')), range: r.range, status: r.status }));
+}
+
+/** What IndexedDB holds, read in the page: keys of every web-llm scope and our stores. */
+export async function idbContents(page: Page): Promise<{
+  webllm: Record<string, string[]>;
+  files: string[];
+  chunks: string[];
+  partials: string[];
+  models: string[];
+}> {
+  return page.evaluate(async () => {
+    const open = (name: string) =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const keys = (db: IDBDatabase, store: string) =>
+      new Promise<IDBValidKey[]>((resolve, reject) => {
+        if (!db.objectStoreNames.contains(store)) return resolve([]);
+        const request = db.transaction(store).objectStore(store).getAllKeys();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+    const webllm: Record<string, string[]> = {};
+    for (const scope of ['webllm/model', 'webllm/config', 'webllm/wasm']) {
+      if (!names.includes(scope)) {
+        webllm[scope] = [];
+        continue;
+      }
+      const db = await open(scope);
+      webllm[scope] = (await keys(db, 'urls')).map(String);
+      db.close();
+    }
+    const store = await open('hearth-store');
+    const flat = async (name: string) => (await keys(store, name)).map((k) => (Array.isArray(k) ? k.join('|') : String(k)));
+    const result = {
+      webllm,
+      files: await flat('files'),
+      chunks: await flat('chunks'),
+      partials: await flat('partials'),
+      models: await flat('models'),
+    };
+    store.close();
+    return result;
+  });
+}

@@ -1,0 +1,165 @@
+import { expectCached, expect, fileRequests, idbContents, modelRow, openApp, startDownload, test, testModels } from './harness';
+
+test.describe('verified model store', () => {
+  test('downloads, verifies and stores every file; after a reload it is cached and nothing is fetched', async ({ page, host }) => {
+    await openApp(page, host);
+    const row = modelRow(page, testModels.mlc);
+    await expect(row.getByTestId('size')).not.toHaveText('');
+    await expect(row).toHaveAttribute('data-status', 'not downloaded');
+    await startDownload(page, testModels.mlc);
+    await expectCached(page, testModels.mlc);
+
+    const stored = await idbContents(page);
+    const shards = stored.webllm['webllm/model'].filter((u) => u.includes('params_shard_'));
+    expect(shards.length).toBeGreaterThan(1);
+    expect(stored.webllm['webllm/model'].some((u) => u.endsWith('/tensor-cache.json'))).toBe(true);
+    expect(stored.webllm['webllm/config'].some((u) => u.endsWith('/mlc-chat-config.json'))).toBe(true);
+    expect(stored.webllm['webllm/wasm']).toHaveLength(1);
+    expect(stored.partials).toEqual([]);
+    // web-llm-bound files live once, in web-llm's layout: no chunk copy of them in our store.
+    expect(stored.chunks.filter((k) => k.includes('params_shard_'))).toEqual([]);
+
+    host.clearRequests();
+    await page.reload();
+    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expect(row).toHaveAttribute('data-status', 'cached');
+    await expect(row.getByTestId('on-disk')).toBeVisible();
+    expect(fileRequests(host)).toEqual([]);
+  });
+
+  test('a corrupted shard is rejected with an IntegrityError naming it; a retry fetches only that file', async ({ page, host }) => {
+    const bad = 'params_shard_1.bin';
+    host.setFault({ kind: 'corrupt-byte', path: bad });
+    await openApp(page, host);
+    await startDownload(page, testModels.mlc);
+    const alert = modelRow(page, testModels.mlc).locator('[data-error="IntegrityError"]');
+    await expect(alert).toBeVisible({ timeout: 60_000 });
+    await expect(alert).toHaveAttribute('data-path', bad);
+    await expect(alert).toContainText(bad);
+    await expect(alert).toContainText(/Expected SHA-256 [0-9a-f]{64}/);
+    await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'partial');
+
+    const stored = await idbContents(page);
+    expect(stored.webllm['webllm/model'].filter((u) => u.endsWith(bad))).toEqual([]);
+    expect(stored.files.filter((k) => k.endsWith(bad))).toEqual([]);
+    expect(stored.chunks.filter((k) => k.includes(bad))).toEqual([]);
+    // Every other file was verified and kept.
+    expect(stored.webllm['webllm/model'].filter((u) => u.includes('params_shard_')).length).toBeGreaterThan(0);
+
+    host.clearFaults();
+    host.clearRequests();
+    await startDownload(page, testModels.mlc);
+    await expectCached(page, testModels.mlc);
+    expect(fileRequests(host).map((r) => r.path)).toEqual([bad]);
+  });
+
+  test('a connection dropped mid-file resumes with Range and completes verified; no file is fetched twice', async ({ page, host }) => {
+    const big = 'params_shard_0.bin';
+    host.setFault({ kind: 'drop-after', path: big, bytes: 200_000, times: 1 });
+    await openApp(page, host);
+    await startDownload(page, testModels.mlc);
+    await expectCached(page, testModels.mlc);
+    const requests = fileRequests(host);
+    const forBig = requests.filter((r) => r.path === big);
+    expect(forBig.length).toBe(2);
+    expect(forBig[1].range).toMatch(/^bytes=\d+-$/);
+    expect(Number(/bytes=(\d+)-/.exec(forBig[1].range ?? '')?.[1])).toBeGreaterThan(0);
+    const fullFetches = requests.filter((r) => !r.range).map((r) => r.path);
+    expect(new Set(fullFetches).size).toBe(fullFetches.length);
+  });
+
+  test('a page reload in the middle of a download resumes it; completed files are not fetched again', async ({ page, host }) => {
+    // The GGUF is stored in chunks with its hash state: slow it down so the reload lands mid-file.
+    host.setFault({ kind: 'slow', path: '.gguf', bytesPerSecond: 400_000 });
+    await openApp(page, host);
+    await startDownload(page, testModels.gguf);
+    const ggufFile = modelRow(page, testModels.gguf).locator('li[data-file$=".gguf"]');
+    await expect(ggufFile).toHaveAttribute('data-state', 'downloading');
+    await expect.poll(async () => (await idbContents(page)).partials.some((k) => k.endsWith('.gguf')), { timeout: 30_000 }).toBe(true);
+    const before = fileRequests(host);
+    const completedBefore = (await idbContents(page)).files.map((k) => k.split('|')[1]);
+    expect(completedBefore.length).toBeGreaterThan(0);
+
+    await page.reload();
+    host.clearFaults();
+    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expect(modelRow(page, testModels.gguf)).toHaveAttribute('data-status', 'partial');
+    await startDownload(page, testModels.gguf);
+    await expectCached(page, testModels.gguf);
+
+    const after = fileRequests(host).slice(before.length);
+    for (const path of completedBefore) expect(after.map((r) => r.path)).not.toContain(path);
+    const resumed = after.find((r) => r.path.endsWith('.gguf'));
+    expect(resumed?.range).toMatch(/^bytes=[1-9]\d*-$/);
+  });
+
+  test('a 404 with an HTML body and a 500 give clear errors; retry works', async ({ page, host }) => {
+    host.setFault({ kind: 'status', status: 404, html: true, path: 'tokenizer.json' });
+    host.setFault({ kind: 'status', status: 500, path: 'params_shard_2.bin' });
+    await openApp(page, host);
+    await startDownload(page, testModels.mlc);
+    const row = modelRow(page, testModels.mlc);
+    await expect(row.locator('[data-error="NetworkError"][data-path="tokenizer.json"]')).toContainText('404', { timeout: 60_000 });
+    await expect(row.locator('[data-error="NetworkError"][data-path="tokenizer.json"]')).toContainText('HTML page instead of the file');
+    await expect(row.locator('[data-error="NetworkError"][data-path="params_shard_2.bin"]')).toContainText('500');
+    host.clearFaults();
+    await startDownload(page, testModels.mlc);
+    await expectCached(page, testModels.mlc);
+    await expect(row.locator('[data-error]')).toHaveCount(0);
+  });
+
+  test('a quota too small fails with a QuotaError before any byte is downloaded', async ({ page, host, baseURL }) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL as string).origin, quotaSize: 200_000 });
+    await openApp(page, host);
+    host.clearRequests();
+    await startDownload(page, testModels.mlc);
+    const alert = modelRow(page, testModels.mlc).locator('[data-error="QuotaError"]');
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText('Nothing was downloaded');
+    await expect(alert).toContainText(/needs [\d.]+ [KM]B more/);
+    expect(fileRequests(host)).toEqual([]);
+    const stored = await idbContents(page);
+    expect(stored.files).toEqual([]);
+    expect(stored.webllm['webllm/model']).toEqual([]);
+  });
+
+  test('deleting one model removes all its bytes and leaves the other untouched', async ({ page, host }) => {
+    await openApp(page, host);
+    await startDownload(page, testModels.mlc);
+    await startDownload(page, testModels.gguf);
+    await expectCached(page, testModels.mlc);
+    await expectCached(page, testModels.gguf);
+    const before = await idbContents(page);
+
+    await modelRow(page, testModels.mlc).getByRole('button', { name: /^Delete/ }).click();
+    await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
+    const after = await idbContents(page);
+    expect(after.webllm['webllm/model']).toEqual([]);
+    expect(after.webllm['webllm/config']).toEqual([]);
+    expect(after.webllm['webllm/wasm']).toEqual([]);
+    expect(after.files.filter((k) => k.startsWith(testModels.mlc))).toEqual([]);
+    expect(after.chunks.filter((k) => k.startsWith(testModels.mlc))).toEqual([]);
+    expect(after.models).toEqual([testModels.gguf]);
+    // The GGUF model's records are exactly as before.
+    expect(after.files.filter((k) => k.startsWith(testModels.gguf))).toEqual(before.files.filter((k) => k.startsWith(testModels.gguf)));
+    expect(after.chunks.filter((k) => k.startsWith(testModels.gguf))).toEqual(before.chunks.filter((k) => k.startsWith(testModels.gguf)));
+    await expect(modelRow(page, testModels.gguf)).toHaveAttribute('data-status', 'cached');
+  });
+
+  test('the GGUF test model downloads and verifies into chunked storage', async ({ page, host }) => {
+    await openApp(page, host);
+    await startDownload(page, testModels.gguf);
+    await expectCached(page, testModels.gguf);
+    const stored = await idbContents(page);
+    expect(stored.files.some((k) => k.endsWith('.gguf'))).toBe(true);
+    expect(stored.chunks.some((k) => k.includes('.gguf'))).toBe(true);
+    // Bytes read back hash to what the catalog pinned.
+    const ok = await page.evaluate(async (id) => {
+      const catalog = (await (await fetch(new URL('/hearth-catalog.json', new URLSearchParams(location.search).get('modelHost') ?? '').href)).json()) as { id: string; files: { path: string; sha256: string }[] }[];
+      const entry = catalog.find((e) => e.id === id);
+      return entry?.files.find((f) => f.path.endsWith('.gguf'))?.sha256;
+    }, testModels.gguf);
+    expect(ok).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
