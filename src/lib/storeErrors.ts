@@ -15,6 +15,18 @@ export function explainStoreError(error: StoreError): { title: string; detail: s
         detail: `${error.message} Retry to continue; verified files are kept and partial files resume.`,
       };
     case 'QuotaError':
+      if (error.neededBytes === 0) {
+        return {
+          title: 'Storage is full',
+          detail: `${error.message} Verified files are kept; free space (delete a model) and resume.`,
+        };
+      }
+      if (error.probeBytes !== undefined) {
+        return {
+          title: 'Not enough storage for this model',
+          detail: `It needs ${formatBytes(error.neededBytes)} more, but the browser refused to store even ${formatBytes(error.probeBytes)} (quota reported: ${formatBytes(error.quotaBytes)}). Free space by deleting a model, or choose a smaller one. Nothing was downloaded.`,
+        };
+      }
       return {
         title: 'Not enough storage for this model',
         detail: `It needs ${formatBytes(error.neededBytes)} more, but the browser allows only ${formatBytes(error.availableBytes)} more (quota ${formatBytes(error.quotaBytes)}). Free space by deleting a model, or choose a smaller one. Nothing was downloaded.`,

@@ -3,9 +3,9 @@ import { defaultTestRepos, startModelHost, type ModelHost } from '../fixtures/mo
 
 /** Ids of the generated test models the host publishes in its catalog. */
 export const testModels = {
-  mlc: 'Tiny-Llama-MLC-test',
-  gguf: 'Tiny-Llama-GGUF-test',
-  programmed: 'Programmed-Llama-GGUF-test',
+  mlc: 'Tiny-Llama-MLC',
+  gguf: 'Tiny-Llama-GGUF',
+  programmed: 'Programmed-Llama-GGUF',
 } as const;
 
 interface HarnessFixtures {
@@ -16,7 +16,7 @@ interface HarnessFixtures {
 export const test = base.extend<HarnessFixtures>({
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
-    const host = await startModelHost({ port: 0, repos: await defaultTestRepos() });
+    const host = await startModelHost({ port: 0, repos: defaultTestRepos() });
     await use(host);
     await host.close();
   },

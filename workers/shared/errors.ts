@@ -33,6 +33,8 @@ export interface QuotaError {
   neededBytes: number;
   availableBytes: number;
   quotaBytes: number;
+  /** Size of the test write the browser refused, when the estimate looked fine but was wrong. */
+  probeBytes?: number;
 }
 
 export interface AbortedError {
@@ -100,7 +102,7 @@ export function toStoreError(error: unknown, modelId?: string): StoreError {
   if (error instanceof DOMException && error.name === 'QuotaExceededError') {
     return {
       name: 'QuotaError',
-      message: 'The browser refused to store more data: storage is full.',
+      message: 'The browser refused to store more data while writing the model: storage is full.',
       modelId: modelId ?? '',
       neededBytes: 0,
       availableBytes: 0,

@@ -17,22 +17,48 @@ export interface ModelDownloadOptions {
   progressIntervalMs?: number;
 }
 
-/** Fails early, before any byte is fetched, when the files left cannot fit. */
+const probeMaxBytes = 16 << 20;
+
+function isQuotaExceeded(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
+/**
+ * Fails early, before any byte is fetched, when the files left cannot fit. `estimate()` is only
+ * an estimate (Chrome reports a share of the disk, and ignores DevTools quota overrides), so a
+ * real write of up to 16 MB follows it: a browser that refuses that will refuse the model.
+ */
 async function checkQuota(modelId: string, neededBytes: number): Promise<void> {
   const storage = globalThis.navigator?.storage;
-  if (!storage?.estimate) return;
-  const { usage = 0, quota = 0 } = await storage.estimate();
+  const { usage = 0, quota = 0 } = (await storage?.estimate?.()) ?? {};
   const availableBytes = Math.max(0, quota - usage);
-  if (neededBytes > availableBytes) {
+  const fail = (probeBytes?: number): never => {
     const error: QuotaError = {
       name: 'QuotaError',
-      message: `This model needs ${neededBytes} more bytes but the browser allows this site only ${availableBytes} more.`,
+      message:
+        probeBytes === undefined
+          ? `This model needs ${neededBytes} more bytes but the browser allows this site only ${availableBytes} more.`
+          : `This model needs ${neededBytes} more bytes; the browser refused to store even ${probeBytes} bytes (it reports ${availableBytes} available).`,
       modelId,
       neededBytes,
-      availableBytes,
+      availableBytes: probeBytes === undefined ? availableBytes : 0,
       quotaBytes: quota,
+      probeBytes,
     };
     throw new TypedError(error);
+  };
+  if (storage !== undefined && neededBytes > availableBytes) fail();
+  if (neededBytes <= 0) return;
+  const probeBytes = Math.min(neededBytes, probeMaxBytes);
+  const db = await storeDb();
+  const key: [string, string, number] = ['\u0000quota-probe', '', 0];
+  try {
+    await db.put('chunks', { modelId: key[0], path: key[1], index: 0, data: new Blob([new Uint8Array(probeBytes)]) });
+  } catch (error) {
+    if (isQuotaExceeded(error)) fail(probeBytes);
+    throw error;
+  } finally {
+    await db.delete('chunks', key).catch(() => {});
   }
 }
 
@@ -85,9 +111,12 @@ export async function downloadModel(manifest: ModelManifest, options: ModelDownl
   }
 
   const errors: StoreError[] = [];
+  // Storage filling up stops every file, not just the one whose write failed.
+  const stopAll = new AbortController();
+  signal.addEventListener('abort', () => stopAll.abort(signal.reason), { once: true });
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < todo.length && !signal.aborted) {
+    while (next < todo.length && !stopAll.signal.aborted) {
       const file = todo[next++];
       const progress = byPath.get(file.path) as FileProgress;
       const setState = (state: FileState): void => {
@@ -99,7 +128,7 @@ export async function downloadModel(manifest: ModelManifest, options: ModelDownl
           {
             modelId: manifest.modelId,
             file,
-            signal,
+            signal: stopAll.signal,
             onBytes(bytes) {
               progress.bytesDone = bytes;
               if (progress.bytesTotal === 0) progress.bytesTotal = bytes;
@@ -111,8 +140,10 @@ export async function downloadModel(manifest: ModelManifest, options: ModelDownl
         );
       } catch (error) {
         setState('failed');
-        if (signal.aborted) return;
-        errors.push(toStoreError(error, manifest.modelId));
+        if (stopAll.signal.aborted) return;
+        const typed = toStoreError(error, manifest.modelId);
+        errors.push(typed);
+        if (typed.name === 'QuotaError') stopAll.abort();
       }
     }
   };
