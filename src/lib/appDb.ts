@@ -1,17 +1,24 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Conversation } from './conversation';
 
-/** The app's own settings (conversations join this database later). */
-interface AppSchema extends DBSchema {
+/** The app's own data: settings and conversations. */
+export interface AppSchema extends DBSchema {
   settings: { key: string; value: unknown };
+  conversations: { key: string; value: Conversation; indexes: { byUpdated: number } };
 }
 
 let connection: Promise<IDBPDatabase<AppSchema>> | undefined;
 
 /** Opens (once) the app database. */
 export function appDb(): Promise<IDBPDatabase<AppSchema>> {
-  connection ??= openDB<AppSchema>('hearth-app', 1, {
-    upgrade(db) {
-      db.createObjectStore('settings');
+  connection ??= openDB<AppSchema>('hearth-app', 2, {
+    upgrade(db, oldVersion) {
+      // Each step runs once, in order, so a v1 database keeps its settings.
+      if (oldVersion < 1) db.createObjectStore('settings');
+      if (oldVersion < 2) {
+        const conversations = db.createObjectStore('conversations', { keyPath: 'id' });
+        conversations.createIndex('byUpdated', 'updatedAt');
+      }
     },
     blocking() {
       void connection?.then((db) => db.close());

@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { StoreError } from '../../workers/shared/errors';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { CachedModel, StorageInfo } from '../../workers/store/storeApi';
+import type { CachedModel, CheckReport, StorageInfo } from '../../workers/store/storeApi';
 import type { StoreBridge } from '../lib/StoreBridge';
 
 /** The models the user can download, what is stored, and downloads under way. */
@@ -21,6 +21,9 @@ export class ModelLibrary {
   /** The answer to `navigator.storage.persist()`, once asked. */
   persistGranted = $state<boolean | null>(null);
   catalogError = $state<string | null>(null);
+  /** The last verification of each model, by id. */
+  checks = $state.raw<Record<string, CheckReport>>({});
+  verifying = $state.raw<ReadonlySet<string>>(new Set());
 
   constructor(bridge: StoreBridge) {
     this.#bridge = bridge;
@@ -76,6 +79,27 @@ export class ModelLibrary {
       rest.delete(entry.id);
       this.downloading = rest;
       await this.refresh();
+    }
+  }
+
+  /**
+   * Re-hashes every stored byte of a model. Files found damaged are dropped and downloaded
+   * again, alone; the rest are kept.
+   */
+  async verify(entry: CatalogEntry): Promise<CheckReport> {
+    this.verifying = new Set([...this.verifying, entry.id]);
+    try {
+      const report = await this.#bridge.api.check(entry.id, { rehash: true });
+      this.checks = { ...this.checks, [entry.id]: report };
+      if (!report.ok) {
+        await this.refresh();
+        await this.download(entry);
+      }
+      return report;
+    } finally {
+      const rest = new Set(this.verifying);
+      rest.delete(entry.id);
+      this.verifying = rest;
     }
   }
 

@@ -163,3 +163,39 @@ test.describe('verified model store', () => {
     expect(ok).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+test('a stored file damaged on disk is found by Verify and re-downloaded alone', async ({ page, host }) => {
+  await openApp(page, host);
+  await startDownload(page, testModels.mlc);
+  await expectCached(page, testModels.mlc);
+  const damaged = 'params_shard_2.bin';
+  // Truncate the shard's bytes inside web-llm's own cache, as a failing disk might.
+  await page.evaluate(async (suffix) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('webllm/model');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const store = db.transaction('urls', 'readwrite').objectStore('urls');
+    const keys = await new Promise<IDBValidKey[]>((resolve) => {
+      const r = store.getAllKeys();
+      r.onsuccess = () => resolve(r.result);
+    });
+    const url = String(keys.find((k) => String(k).endsWith(suffix)));
+    await new Promise((resolve) => {
+      const r = store.put({ url, data: new ArrayBuffer(10) });
+      r.onsuccess = resolve;
+    });
+    db.close();
+  }, damaged);
+  host.clearRequests();
+  await modelRow(page, testModels.mlc).getByRole('button', { name: /^Verify/ }).click();
+  await expect(modelRow(page, testModels.mlc).getByTestId('check')).toHaveAttribute('data-ok', 'false');
+  await expect(modelRow(page, testModels.mlc).getByTestId('check')).toContainText(damaged);
+  await expectCached(page, testModels.mlc);
+  expect(fileRequests(host).map((r) => r.path)).toEqual([damaged]);
+
+  // A second verification re-hashes every byte and finds it intact.
+  await modelRow(page, testModels.mlc).getByRole('button', { name: /^Verify/ }).click();
+  await expect(modelRow(page, testModels.mlc).getByTestId('check')).toHaveAttribute('data-ok', 'true');
+});

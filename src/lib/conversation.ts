@@ -1,0 +1,271 @@
+import type { EngineMessage, ModelStamp, ReplyStats, SamplingSettings } from '../../workers/shared/chat';
+
+/** The model a conversation was started with, with the file hashes it was verified against. */
+export type ConversationModel = ModelStamp & { hashes: Record<string, string> };
+
+/** Per-conversation settings: the system prompt and sampling. */
+export type ConversationSettings = { systemPrompt: string } & SamplingSettings;
+
+/** Where a message is in its life; only `streaming` messages still change. */
+export type MessageStatus = 'complete' | 'streaming' | 'interrupted' | 'error';
+
+/** One message of a conversation, as the user sees it. */
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: number;
+  status: MessageStatus;
+  /** The model that wrote an assistant reply. */
+  model?: ModelStamp;
+  stats?: ReplyStats;
+  error?: string;
+}
+
+/** A message list set aside by an edit or a regeneration, so nothing is ever lost. */
+export interface Branch {
+  id: string;
+  createdAt: number;
+  reason: 'edit' | 'regenerate';
+  messages: ChatMessage[];
+}
+
+/** A chat. Every function below returns a new object and never mutates its input. */
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  model: ConversationModel | null;
+  settings: ConversationSettings;
+  messages: ChatMessage[];
+  branches: Branch[];
+  /** Private conversations live only in memory: they are never written to storage. */
+  private?: boolean;
+}
+
+/** What a conversation list shows, without the messages. */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messageCount: number;
+  private?: boolean;
+}
+
+/** The title of a conversation before its first message. */
+export const untitled = 'New chat';
+const titleLength = 40;
+
+/** A fresh random id. */
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+/** Starts an empty conversation. */
+export function newConversation(
+  settings: ConversationSettings,
+  model: ConversationModel | null,
+  options: { private?: boolean } = {},
+): Conversation {
+  const now = Date.now();
+  return {
+    id: newId(),
+    title: untitled,
+    createdAt: now,
+    updatedAt: now,
+    model,
+    settings: { ...settings },
+    messages: [],
+    branches: [],
+    ...(options.private ? { private: true } : {}),
+  };
+}
+
+/** The summary a conversation list shows. */
+export function summarize(c: Conversation): ConversationSummary {
+  return {
+    id: c.id,
+    title: c.title,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    messageCount: c.messages.length,
+    ...(c.private ? { private: true } : {}),
+  };
+}
+
+/** A title from the first user message (one line, ~40 characters), or `untitled`. */
+export function autoTitle(c: Conversation): string {
+  const first = c.messages.find((m) => m.role === 'user');
+  const text = first?.content.replace(/\s+/g, ' ').trim() ?? '';
+  if (!text) return untitled;
+  if (text.length <= titleLength) return text;
+  // Cut at a word boundary when one is reasonably close, so titles do not end mid-word.
+  const cut = text.slice(0, titleLength);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > titleLength / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+function touch(c: Conversation, messages: ChatMessage[], extra: Partial<Conversation> = {}): Conversation {
+  return { ...c, ...extra, messages, updatedAt: Date.now() };
+}
+
+/** Adds a user message; the first one also names an untitled conversation. */
+export function appendUser(c: Conversation, text: string, id: string = newId()): Conversation {
+  const message: ChatMessage = { id, role: 'user', content: text, createdAt: Date.now(), status: 'complete' };
+  const next = touch(c, [...c.messages, message]);
+  return c.title === untitled ? { ...next, title: autoTitle(next) } : next;
+}
+
+/**
+ * Adds an empty streaming assistant message at the end. Pass `id` to know it in advance
+ * (the chat controller needs it to route chunks); otherwise it is the last message's id.
+ */
+export function startReply(c: Conversation, model: ModelStamp, id: string = newId()): Conversation {
+  const message: ChatMessage = {
+    id,
+    role: 'assistant',
+    content: '',
+    createdAt: Date.now(),
+    status: 'streaming',
+    model: { ...model },
+  };
+  return touch(c, [...c.messages, message]);
+}
+
+function updateStreaming(c: Conversation, id: string, change: (m: ChatMessage) => ChatMessage): Conversation {
+  const index = c.messages.findIndex((m) => m.id === id);
+  // Chunks that arrive after a reply ended (or after it moved into a branch) are dropped.
+  if (index < 0 || c.messages[index].status !== 'streaming') return c;
+  const messages = c.messages.slice();
+  messages[index] = change(messages[index]);
+  return touch(c, messages);
+}
+
+/** Appends streamed text to a reply that is still streaming (otherwise returns `c` unchanged). */
+export function appendReplyText(c: Conversation, id: string, text: string): Conversation {
+  if (!text) return c;
+  return updateStreaming(c, id, (m) => ({ ...m, content: m.content + text }));
+}
+
+/** Ends a streaming reply with its final status and, when known, its stats or error. */
+export function finishReply(
+  c: Conversation,
+  id: string,
+  status: Exclude<MessageStatus, 'streaming'>,
+  stats?: ReplyStats,
+  error?: string,
+): Conversation {
+  return updateStreaming(c, id, (m) => ({
+    ...m,
+    status,
+    ...(stats ? { stats: { ...stats } } : {}),
+    ...(error !== undefined ? { error } : {}),
+  }));
+}
+
+/**
+ * Marks replies still `streaming` as `interrupted`: for a conversation read back from storage
+ * (the tab closed mid-reply) or set aside in a branch, nothing will ever finish them.
+ */
+export function settleStreaming(c: Conversation): Conversation {
+  if (!c.messages.some((m) => m.status === 'streaming')) return c;
+  return { ...c, messages: settleMessages(c.messages) };
+}
+
+function settleMessages(messages: ChatMessage[]): ChatMessage[] {
+  return messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' } : m));
+}
+
+function branchOff(c: Conversation, reason: Branch['reason'], messages: ChatMessage[]): Conversation {
+  const branch: Branch = { id: newId(), createdAt: Date.now(), reason, messages: settleMessages(c.messages) };
+  return touch(c, messages, { branches: [...c.branches, branch] });
+}
+
+/**
+ * Replaces an earlier user message: the current list is kept as a branch and the new list is the
+ * messages before it plus the edited message. Returns `c` unchanged for an unknown id.
+ */
+export function editUser(c: Conversation, messageId: string, newText: string): Conversation {
+  const index = c.messages.findIndex((m) => m.id === messageId && m.role === 'user');
+  if (index < 0) return c;
+  const edited: ChatMessage = {
+    id: newId(),
+    role: 'user',
+    content: newText,
+    createdAt: Date.now(),
+    status: 'complete',
+  };
+  return branchOff(c, 'edit', [...c.messages.slice(0, index), edited]);
+}
+
+/**
+ * Prepares a new answer to the same prompt: the current list is kept as a branch and the new list
+ * ends just before that reply (the caller then calls `startReply`). Unknown id: `c` unchanged.
+ */
+export function regenerate(c: Conversation, assistantId: string): Conversation {
+  const index = c.messages.findIndex((m) => m.id === assistantId && m.role === 'assistant');
+  if (index < 0) return c;
+  return branchOff(c, 'regenerate', c.messages.slice(0, index));
+}
+
+/**
+ * Swaps the current message list with a branch's. The branch keeps its id, so switching to the
+ * same id again swaps back. Unknown id: `c` unchanged.
+ */
+export function switchBranch(c: Conversation, branchId: string): Conversation {
+  const index = c.branches.findIndex((b) => b.id === branchId);
+  if (index < 0) return c;
+  const branches = c.branches.slice();
+  const target = branches[index];
+  branches[index] = { ...target, messages: settleMessages(c.messages) };
+  return touch(c, target.messages, { branches });
+}
+
+/** Renames; a blank name falls back to the automatic title. */
+export function rename(c: Conversation, title: string): Conversation {
+  const clean = title.replace(/\s+/g, ' ').trim();
+  return { ...c, title: clean || autoTitle(c), updatedAt: Date.now() };
+}
+
+/** Replaces settings (a partial update). */
+export function updateSettings(c: Conversation, settings: Partial<ConversationSettings>): Conversation {
+  return { ...c, settings: { ...c.settings, ...settings }, updatedAt: Date.now() };
+}
+
+/**
+ * What the engine is given: the system prompt (when not blank) and then every message the user
+ * could read as finished. Replies being generated and failed replies are left out; an
+ * interrupted reply is kept because the user saw it and may refer to it.
+ */
+export function engineMessages(c: Conversation): EngineMessage[] {
+  const out: EngineMessage[] = [];
+  if (c.settings.systemPrompt.trim()) out.push({ role: 'system', content: c.settings.systemPrompt });
+  for (const m of c.messages) {
+    if (m.status !== 'complete' && m.status !== 'interrupted') continue;
+    if (m.role === 'assistant' && !m.content) continue;
+    out.push({ role: m.role, content: m.content });
+  }
+  return out;
+}
+
+/** The id of the last assistant message, the only one that can be regenerated. */
+export function lastReplyId(c: Pick<Conversation, 'messages'>): string | null {
+  const last = c.messages.at(-1);
+  return last?.role === 'assistant' ? last.id : null;
+}
+
+function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '—';
+}
+
+/** A reply's stats as short human phrases, e.g. `["0.42 s to first token", ...]`. */
+export function describeStats(stats: ReplyStats): string[] {
+  return [
+    `${fixed(stats.timeToFirstTokenS, 2)} s to first token`,
+    `prefill ${fixed(stats.prefillTokensPerS, 1)} tok/s`,
+    `decode ${fixed(stats.decodeTokensPerS, 1)} tok/s`,
+    `${stats.promptTokens} prompt + ${stats.completionTokens} completion tokens`,
+  ];
+}
