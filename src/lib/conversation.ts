@@ -166,12 +166,17 @@ export function finishReply(
 }
 
 /**
- * Marks replies still `streaming` as `interrupted`: for a conversation read back from storage
- * (the tab closed mid-reply) or set aside in a branch, nothing will ever finish them.
+ * Marks replies still `streaming` as `interrupted`, in the current list and in branches: for a
+ * conversation read back from storage (the tab closed mid-reply), nothing will finish them.
  */
 export function settleStreaming(c: Conversation): Conversation {
-  if (!c.messages.some((m) => m.status === 'streaming')) return c;
-  return { ...c, messages: settleMessages(c.messages) };
+  const streaming = (list: ChatMessage[]): boolean => list.some((m) => m.status === 'streaming');
+  if (!streaming(c.messages) && !c.branches.some((b) => streaming(b.messages))) return c;
+  return {
+    ...c,
+    messages: settleMessages(c.messages),
+    branches: c.branches.map((b) => (streaming(b.messages) ? { ...b, messages: settleMessages(b.messages) } : b)),
+  };
 }
 
 function settleMessages(messages: ChatMessage[]): ChatMessage[] {

@@ -33,3 +33,47 @@ export async function deleteConversation(id: string): Promise<void> {
 export async function deleteAllConversations(): Promise<void> {
   await (await appDb()).clear('conversations');
 }
+
+/** Saves conversations in the background, at most one write at a time. */
+export interface CoalescedSaver {
+  /** Queues the latest version of a conversation; older queued versions of it are replaced. */
+  schedule(c: Conversation): void;
+  /** Resolves once everything queued so far is written (or failed). */
+  flush(): Promise<void>;
+}
+
+/**
+ * A saver for streaming replies: every chunk can be scheduled, yet only one write is in flight
+ * and the next one writes whatever is newest, so the store trails the screen by one write.
+ */
+export function coalescedSaver(
+  save: (c: Conversation) => Promise<void> = saveConversation,
+  onError: (error: unknown) => void = (error) => console.error('Saving a conversation failed', error),
+): CoalescedSaver {
+  // Keyed by id, so switching conversations mid-write never drops the other one's last state.
+  const pending = new Map<string, Conversation>();
+  let running: Promise<void> | null = null;
+
+  async function drain(): Promise<void> {
+    for (let next = pending.values().next(); !next.done; next = pending.values().next()) {
+      pending.delete(next.value.id);
+      try {
+        await save(next.value);
+      } catch (error) {
+        onError(error);
+      }
+    }
+    running = null;
+  }
+
+  return {
+    schedule(c) {
+      if (c.private) return;
+      pending.set(c.id, c);
+      running ??= drain();
+    },
+    async flush() {
+      while (running) await running;
+    },
+  };
+}

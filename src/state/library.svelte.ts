@@ -6,3 +6,8 @@ export const storeBridge = new StoreBridge();
 
 /** The app's model library. */
 export const library = new ModelLibrary(storeBridge);
+
+// `npm run bench` drives the store worker directly to time the warm load; nothing else uses this.
+if (new URLSearchParams(location.search).has('bench')) {
+  Object.assign(globalThis, { hearthStore: storeBridge.api });
+}

@@ -6,6 +6,7 @@ import { gitBlobSha1Hex, sha256Hex, toHex } from './hashing';
 import type { ManifestFile } from './manifest';
 import { chunkRange, dropFileBytes, storeDb, type PartialFile, type VerifiedFile } from './schema';
 import { putWebllmRecord } from './webllmCache';
+import { downloadLimits, type DownloadLimits } from './semaphore';
 
 /** What one file download reports to its model's download. */
 export interface FileDownloadContext {
@@ -15,6 +16,8 @@ export interface FileDownloadContext {
   /** Bytes of this file received so far (verified or not). */
   onBytes(bytesDone: number): void;
   onState(state: FileState): void;
+  /** Shared with the model's other files; a lone file gets its own. */
+  limits?: DownloadLimits;
 }
 
 /** Tunables, overridable by tests and the benchmark. */
@@ -166,10 +169,34 @@ async function recordVerified(ctx: FileDownloadContext, sha256: string, size: nu
  * buffer, hashed whole by WebCrypto (off the JS thread) and written once. Large files are
  * checkpointed to our chunk store on the way, so a reload resumes them with Range.
  */
-async function downloadWhole(ctx: FileDownloadContext, tuning: DownloadTuning): Promise<VerifiedFile> {
+async function downloadWhole(ctx: FileDownloadContext, tuning: DownloadTuning, limits: DownloadLimits): Promise<VerifiedFile> {
+  const releaseMemory = await limits.memory.acquire(Math.max(ctx.file.size, 0));
+  try {
+    const releaseFetch = await limits.fetches.acquire();
+    let received: { buffer: Uint8Array; sha256: string; length: number };
+    try {
+      received = await receiveWhole(ctx, tuning);
+    } finally {
+      releaseFetch();
+    }
+    // The fetch slot is free again: the next file downloads while this one is written.
+    return await limits.writes.run(() => storeWhole(ctx, received.buffer, received.sha256, received.length));
+  } finally {
+    releaseMemory();
+  }
+}
+
+async function storeWhole(ctx: FileDownloadContext, buffer: Uint8Array, sha256: string, length: number): Promise<VerifiedFile> {
+  const target = ctx.file.target;
+  if (target.kind !== 'webllm') throw new Error('storeWhole needs a web-llm target');
+  const data = target.storeAs === 'json' ? JSON.parse(new TextDecoder().decode(buffer)) : buffer.buffer;
+  await putWebllmRecord(target.scope, target.key, data);
+  return recordVerified(ctx, sha256, length, 0, false);
+}
+
+/** Receives and verifies a whole file into memory; nothing is stored unless it matches. */
+async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): Promise<{ buffer: Uint8Array; sha256: string; length: number }> {
   const { file } = ctx;
-  const target = file.target;
-  if (target.kind !== 'webllm') throw new Error('downloadWhole needs a web-llm target');
   const sized = file.size >= 0;
   let buffer = new Uint8Array(sized ? file.size : 0);
   const pieces: Uint8Array[] = [];
@@ -238,9 +265,7 @@ async function downloadWhole(ctx: FileDownloadContext, tuning: DownloadTuning): 
     await dropFileBytes(ctx.modelId, file.path);
     throw error;
   }
-  const data = target.storeAs === 'json' ? JSON.parse(new TextDecoder().decode(buffer)) : buffer.buffer;
-  await putWebllmRecord(target.scope, target.key, data);
-  return recordVerified(ctx, sha256, offset, 0, false);
+  return { buffer, sha256, length: offset };
 }
 
 function chunkBytesFor(size: number, tuning: DownloadTuning): number {
@@ -253,7 +278,19 @@ function chunkBytesFor(size: number, tuning: DownloadTuning): number {
  * resumes both bytes and hash. It is too large to hold whole (a 3B GGUF is 2 GB). On a mismatch
  * every chunk is deleted and no file record is written, so nothing reaches an engine.
  */
-async function downloadChunked(ctx: FileDownloadContext, tuning: DownloadTuning): Promise<VerifiedFile> {
+async function downloadChunked(ctx: FileDownloadContext, tuning: DownloadTuning, limits: DownloadLimits): Promise<VerifiedFile> {
+  const { file } = ctx;
+  const releaseMemory = await limits.memory.acquire(chunkBytesFor(file.size, tuning));
+  const releaseFetch = await limits.fetches.acquire();
+  try {
+    return await receiveChunked(ctx, tuning);
+  } finally {
+    releaseFetch();
+    releaseMemory();
+  }
+}
+
+async function receiveChunked(ctx: FileDownloadContext, tuning: DownloadTuning): Promise<VerifiedFile> {
   const { file } = ctx;
   const db = await storeDb();
   const chunkBytes = chunkBytesFor(file.size, tuning);
@@ -337,7 +374,9 @@ async function downloadChunked(ctx: FileDownloadContext, tuning: DownloadTuning)
 
 /** Downloads, verifies and stores one file; throws a TypedError on failure. */
 export async function downloadFile(ctx: FileDownloadContext, tuning: DownloadTuning = defaultTuning): Promise<VerifiedFile> {
-  const verified = ctx.file.target.kind === 'webllm' ? await downloadWhole(ctx, tuning) : await downloadChunked(ctx, tuning);
+  const limits = ctx.limits ?? downloadLimits(Math.max(ctx.file.size, 0));
+  const verified =
+    ctx.file.target.kind === 'webllm' ? await downloadWhole(ctx, tuning, limits) : await downloadChunked(ctx, tuning, limits);
   ctx.onState('verified');
   return verified;
 }

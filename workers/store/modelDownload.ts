@@ -4,6 +4,7 @@ import { RateWindow } from '../shared/rate';
 import { defaultTuning, downloadFile, type DownloadTuning } from './fileDownload';
 import type { ModelManifest } from './manifest';
 import { storeDb } from './schema';
+import { downloadLimits } from './semaphore';
 
 /** How a model download ended: every file verified, or the typed errors of the files that failed. */
 export type DownloadOutcome = { ok: true } | { ok: false; errors: StoreError[] };
@@ -114,40 +115,39 @@ export async function downloadModel(manifest: ModelManifest, options: ModelDownl
   // Storage filling up stops every file, not just the one whose write failed.
   const stopAll = new AbortController();
   signal.addEventListener('abort', () => stopAll.abort(signal.reason), { once: true });
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < todo.length && !stopAll.signal.aborted) {
-      const file = todo[next++];
-      const progress = byPath.get(file.path) as FileProgress;
-      const setState = (state: FileState): void => {
-        progress.state = state;
-        report(true);
-      };
-      try {
-        await downloadFile(
-          {
-            modelId: manifest.modelId,
-            file,
-            signal: stopAll.signal,
-            onBytes(bytes) {
-              progress.bytesDone = bytes;
-              if (progress.bytesTotal === 0) progress.bytesTotal = bytes;
-              report(false);
-            },
-            onState: setState,
+  const limits = downloadLimits(Math.max(0, ...todo.map((f) => f.size)), options.concurrency ?? 4);
+  // Every file is a task; the shared limits (fetch slots, memory budget, one writer) pace them.
+  const task = async (file: (typeof todo)[number]): Promise<void> => {
+    const progress = byPath.get(file.path) as FileProgress;
+    const setState = (state: FileState): void => {
+      progress.state = state;
+      report(true);
+    };
+    try {
+      await downloadFile(
+        {
+          modelId: manifest.modelId,
+          file,
+          signal: stopAll.signal,
+          onBytes(bytes) {
+            progress.bytesDone = bytes;
+            if (progress.bytesTotal === 0) progress.bytesTotal = bytes;
+            report(false);
           },
-          tuning,
-        );
-      } catch (error) {
-        setState('failed');
-        if (stopAll.signal.aborted) return;
-        const typed = toStoreError(error, manifest.modelId);
-        errors.push(typed);
-        if (typed.name === 'QuotaError') stopAll.abort();
-      }
+          onState: setState,
+          limits,
+        },
+        tuning,
+      );
+    } catch (error) {
+      setState('failed');
+      if (stopAll.signal.aborted) return;
+      const typed = toStoreError(error, manifest.modelId);
+      errors.push(typed);
+      if (typed.name === 'QuotaError') stopAll.abort();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, todo.length) }, worker));
+  await Promise.all(todo.map(task));
   report(true);
 
   if (signal.aborted) {
