@@ -165,7 +165,8 @@ function message(value: unknown, path: string): ChatMessage {
 
 function messages(o: Json, path: string): ChatMessage[] {
   const list = array(o, 'messages', path).map((m, i) => message(m, `${path}.messages[${i}]`));
-  if (new Set(list.map((m) => m.id)).size !== list.length) throw new ShapeError(`${path}.messages: duplicate ids`);
+  if (new Set(list.map((m) => m.id)).size !== list.length)
+    throw new ShapeError(`${path}.messages: duplicate ids`);
   return list;
 }
 
@@ -205,7 +206,8 @@ export function importJson(text: string): ImportResult {
   }
   try {
     const file = object(data, 'file');
-    if (file.format !== 'hearth-conversation') throw new ShapeError('This is not a Hearth conversation file.');
+    if (file.format !== 'hearth-conversation')
+      throw new ShapeError('This is not a Hearth conversation file.');
     if (file.version !== 1) throw new ShapeError(`Unsupported file version ${JSON.stringify(file.version)}.`);
     const c = object(file.conversation, 'conversation');
     const path = 'conversation';

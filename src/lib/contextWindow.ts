@@ -60,7 +60,11 @@ export function fitContext(messages: EngineMessage[], budget: ContextBudget): Fi
     const turnTokens = turns[i].reduce((sum, m) => sum + size(m), 0);
     if (used + turnTokens > available) {
       if (i === turns.length - 1) {
-        return { error: 'prompt-too-long', needed: used + turnTokens + budget.reserveTokens, window: budget.windowTokens };
+        return {
+          error: 'prompt-too-long',
+          needed: used + turnTokens + budget.reserveTokens,
+          window: budget.windowTokens,
+        };
       }
       break;
     }

@@ -175,7 +175,9 @@ export function settleStreaming(c: Conversation): Conversation {
   return {
     ...c,
     messages: settleMessages(c.messages),
-    branches: c.branches.map((b) => (streaming(b.messages) ? { ...b, messages: settleMessages(b.messages) } : b)),
+    branches: c.branches.map((b) =>
+      streaming(b.messages) ? { ...b, messages: settleMessages(b.messages) } : b,
+    ),
   };
 }
 

@@ -47,7 +47,9 @@ export class Conversations {
     },
     (error) => {
       this.saveError =
-        error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+        error instanceof Error
+          ? { name: error.name, message: error.message }
+          : { name: 'Error', message: String(error) };
     },
   );
 
@@ -78,7 +80,11 @@ export class Conversations {
   }
 
   /** Starts a conversation, opens it and saves it (unless private). */
-  create(settings: ConversationSettings, model: ConversationModel | null, options: { private?: boolean } = {}): Conversation {
+  create(
+    settings: ConversationSettings,
+    model: ConversationModel | null,
+    options: { private?: boolean } = {},
+  ): Conversation {
     const c = newConversation(settings, model, options);
     this.#store(c);
     this.current = c;
@@ -143,7 +149,12 @@ export class Conversations {
   #updateList(summary: ConversationSummary): void {
     const first = this.list[0];
     // While a reply streams only the timestamp moves; skip rebuilding the list for that.
-    if (first?.id === summary.id && first.title === summary.title && first.messageCount === summary.messageCount) return;
+    if (
+      first?.id === summary.id &&
+      first.title === summary.title &&
+      first.messageCount === summary.messageCount
+    )
+      return;
     this.list = [summary, ...this.list.filter((s) => s.id !== summary.id)];
   }
 }

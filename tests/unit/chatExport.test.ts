@@ -32,7 +32,10 @@ function sample(): Conversation {
   c = finishReply(appendReplyText(c, 'r1', '4'), 'r1', 'complete', stats);
   c = regenerate(c, 'r1');
   c = startReply(c, model, 'r2');
-  c = finishReply(appendReplyText(c, 'r2', 'Four.'), 'r2', 'interrupted', { ...stats, finishReason: 'abort' });
+  c = finishReply(appendReplyText(c, 'r2', 'Four.'), 'r2', 'interrupted', {
+    ...stats,
+    finishReason: 'abort',
+  });
   return c;
 }
 
@@ -86,7 +89,7 @@ describe('exportJson / importJson', () => {
   const base = (): Record<string, unknown> => JSON.parse(exportJson(sample())).conversation;
   const malformed: Record<string, string> = {
     'not JSON': '{',
-    'null': 'null',
+    null: 'null',
     'an array': '[]',
     'another format': JSON.stringify({ format: 'other', version: 1, conversation: {} }),
     'a future version': JSON.stringify({ format: 'hearth-conversation', version: 2, conversation: {} }),
@@ -94,9 +97,18 @@ describe('exportJson / importJson', () => {
     'a missing title': file({ ...base(), title: undefined }),
     'a numeric title': file({ ...base(), title: 5 }),
     'messages not an array': file({ ...base(), messages: {} }),
-    'a bad role': file({ ...base(), messages: [{ id: 'm', role: 'system', content: 'x', createdAt: 1, status: 'complete' }] }),
-    'a bad status': file({ ...base(), messages: [{ id: 'm', role: 'user', content: 'x', createdAt: 1, status: 'done' }] }),
-    'content not a string': file({ ...base(), messages: [{ id: 'm', role: 'user', content: 1, createdAt: 1, status: 'complete' }] }),
+    'a bad role': file({
+      ...base(),
+      messages: [{ id: 'm', role: 'system', content: 'x', createdAt: 1, status: 'complete' }],
+    }),
+    'a bad status': file({
+      ...base(),
+      messages: [{ id: 'm', role: 'user', content: 'x', createdAt: 1, status: 'done' }],
+    }),
+    'content not a string': file({
+      ...base(),
+      messages: [{ id: 'm', role: 'user', content: 1, createdAt: 1, status: 'complete' }],
+    }),
     'duplicate message ids': file({
       ...base(),
       messages: [
@@ -106,13 +118,31 @@ describe('exportJson / importJson', () => {
     }),
     'bad stats': file({
       ...base(),
-      messages: [{ id: 'm', role: 'assistant', content: 'x', createdAt: 1, status: 'complete', stats: { promptTokens: 'a' } }],
+      messages: [
+        {
+          id: 'm',
+          role: 'assistant',
+          content: 'x',
+          createdAt: 1,
+          status: 'complete',
+          stats: { promptTokens: 'a' },
+        },
+      ],
     }),
     'a bad engine': file({ ...base(), model: { id: 'x', revision: 'y', engine: 'gpu', hashes: {} } }),
     'bad hashes': file({ ...base(), model: { id: 'x', revision: 'y', engine: 'webllm', hashes: { a: 1 } } }),
-    'negative temperature': file({ ...base(), settings: { systemPrompt: '', temperature: -1, topP: 1, maxTokens: 10 } }),
-    'fractional maxTokens': file({ ...base(), settings: { systemPrompt: '', temperature: 1, topP: 1, maxTokens: 1.5 } }),
-    'a bad branch reason': file({ ...base(), branches: [{ id: 'b', createdAt: 1, reason: 'fork', messages: [] }] }),
+    'negative temperature': file({
+      ...base(),
+      settings: { systemPrompt: '', temperature: -1, topP: 1, maxTokens: 10 },
+    }),
+    'fractional maxTokens': file({
+      ...base(),
+      settings: { systemPrompt: '', temperature: 1, topP: 1, maxTokens: 1.5 },
+    }),
+    'a bad branch reason': file({
+      ...base(),
+      branches: [{ id: 'b', createdAt: 1, reason: 'fork', messages: [] }],
+    }),
     'missing branches': file({ ...base(), branches: undefined }),
     'a NaN-like timestamp': file({ ...base(), createdAt: '2024-01-01' }),
   };
@@ -125,7 +155,12 @@ describe('exportJson / importJson', () => {
   }
 
   it('says where the shape is wrong', () => {
-    const result = importJson(file({ ...base(), messages: [{ id: 'm', role: 'bot', content: '', createdAt: 1, status: 'complete' }] }));
+    const result = importJson(
+      file({
+        ...base(),
+        messages: [{ id: 'm', role: 'bot', content: '', createdAt: 1, status: 'complete' }],
+      }),
+    );
     expect(!result.ok && result.error).toContain('conversation.messages[0].role');
   });
 
@@ -143,7 +178,9 @@ describe('exportMarkdown', () => {
     expect(md).toContain('temperature 0.7, top-p 0.95, max new tokens 512');
     expect(md).toContain('  > You are terse.\n  > Answer in English.');
     expect(md).toContain('## User\n\nWhat is **2+2**?');
-    expect(md).toContain('## Assistant\n\n_Llama-3.2-1B-Instruct@9213176726f5 · 0.50 s to first token · prefill 60.0 tok/s');
+    expect(md).toContain(
+      '## Assistant\n\n_Llama-3.2-1B-Instruct@9213176726f5 · 0.50 s to first token · prefill 60.0 tok/s',
+    );
     expect(md).toContain('decode 12.3 tok/s · 30 prompt + 8 completion tokens_');
     expect(md).toContain('_(stopped before the end)_\n\nFour.');
     expect(md).toContain('Earlier versions: 1');

@@ -9,7 +9,12 @@ const sys: EngineMessage = { role: 'system', content: 'SSSSS' }; // 5
 const u = (content: string): EngineMessage => ({ role: 'user', content });
 const a = (content: string): EngineMessage => ({ role: 'assistant', content });
 
-function fit(messages: EngineMessage[], windowTokens: number, reserveTokens: number, perMessageTokens = 0): FittedContext {
+function fit(
+  messages: EngineMessage[],
+  windowTokens: number,
+  reserveTokens: number,
+  perMessageTokens = 0,
+): FittedContext {
   const result = fitContext(messages, { countTokens: chars, windowTokens, reserveTokens, perMessageTokens });
   if (isPromptTooLong(result)) throw new Error(`unexpected ${JSON.stringify(result)}`);
   return result;
@@ -55,7 +60,11 @@ describe('fitContext', () => {
   it('reports a prompt that cannot fit even alone', () => {
     const result = fitContext(history, { countTokens: chars, windowTokens: 100, reserveTokens: 90 });
     expect(result).toEqual({ error: 'prompt-too-long', needed: 5 + 10 + 90, window: 100 });
-    const noSystem = fitContext([u('x'.repeat(50))], { countTokens: chars, windowTokens: 40, reserveTokens: 0 });
+    const noSystem = fitContext([u('x'.repeat(50))], {
+      countTokens: chars,
+      windowTokens: 40,
+      reserveTokens: 0,
+    });
     expect(noSystem).toEqual({ error: 'prompt-too-long', needed: 50, window: 40 });
   });
 

@@ -67,7 +67,13 @@ describe('conversation', () => {
   it('streams a reply without mutating its input', () => {
     const c0 = deepFreeze(appendUser(newConversation(settings, null), 'Hi'));
     const c1 = deepFreeze(startReply(c0, model, 'r1'));
-    expect(c1.messages.at(-1)).toMatchObject({ id: 'r1', role: 'assistant', content: '', status: 'streaming', model });
+    expect(c1.messages.at(-1)).toMatchObject({
+      id: 'r1',
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model,
+    });
     const c2 = deepFreeze(appendReplyText(appendReplyText(c1, 'r1', 'Hel'), 'r1', 'lo'));
     expect(c2.messages.at(-1)!.content).toBe('Hello');
     const c3 = finishReply(c2, 'r1', 'complete', stats);
@@ -86,10 +92,12 @@ describe('conversation', () => {
   it('records interruptions and errors', () => {
     let c = startReply(appendUser(newConversation(settings, null), 'Hi'), model, 'r');
     c = appendReplyText(c, 'r', 'partial');
-    expect(finishReply(c, 'r', 'interrupted', { ...stats, finishReason: 'abort' }).messages[1]).toMatchObject({
-      status: 'interrupted',
-      content: 'partial',
-    });
+    expect(finishReply(c, 'r', 'interrupted', { ...stats, finishReason: 'abort' }).messages[1]).toMatchObject(
+      {
+        status: 'interrupted',
+        content: 'partial',
+      },
+    );
     expect(finishReply(c, 'r', 'error', undefined, 'GPU lost').messages[1]).toMatchObject({
       status: 'error',
       error: 'GPU lost',
@@ -166,7 +174,10 @@ describe('conversation', () => {
     expect(settleStreaming(c).messages[1].status).toBe('interrupted');
     const done = chat('a');
     expect(settleStreaming(done)).toBe(done);
-    const withBranch = { ...done, branches: [{ id: 'b', createdAt: 0, reason: 'edit' as const, messages: c.messages }] };
+    const withBranch = {
+      ...done,
+      branches: [{ id: 'b', createdAt: 0, reason: 'edit' as const, messages: c.messages }],
+    };
     expect(settleStreaming(withBranch).branches[0].messages[1].status).toBe('interrupted');
   });
 

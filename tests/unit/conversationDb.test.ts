@@ -114,10 +114,13 @@ describe('coalescedSaver', () => {
   it('reports failures and goes on', async () => {
     const errors: unknown[] = [];
     const saved: string[] = [];
-    const saver = coalescedSaver(async (c) => {
-      if (c.title === 'bad') throw new DOMException('full', 'QuotaExceededError');
-      saved.push(c.title);
-    }, (e) => errors.push(e));
+    const saver = coalescedSaver(
+      async (c) => {
+        if (c.title === 'bad') throw new DOMException('full', 'QuotaExceededError');
+        saved.push(c.title);
+      },
+      (e) => errors.push(e),
+    );
     saver.schedule(conversation('bad', 1));
     saver.schedule(conversation('good', 1));
     await saver.flush();
@@ -138,7 +141,8 @@ describe('coalescedSaver', () => {
     await deleteAllConversations();
     const saver = coalescedSaver();
     const c = conversation('stored', 1);
-    for (let i = 0; i < 50; i++) saver.schedule({ ...c, messages: [{ ...c.messages[0], content: `token ${i}` }] });
+    for (let i = 0; i < 50; i++)
+      saver.schedule({ ...c, messages: [{ ...c.messages[0], content: `token ${i}` }] });
     await saver.flush();
     expect((await getConversation(c.id))?.messages[0].content).toBe('token 49');
   });

@@ -3,10 +3,47 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/lib/markdown';
 
 const allowedTags = new Set([
-  'P', 'BR', 'HR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'STRONG', 'EM', 'DEL', 'S', 'CODE', 'PRE', 'BLOCKQUOTE',
-  'UL', 'OL', 'LI', 'A', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'DIV', 'SPAN', 'BUTTON',
+  'P',
+  'BR',
+  'HR',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'STRONG',
+  'EM',
+  'DEL',
+  'S',
+  'CODE',
+  'PRE',
+  'BLOCKQUOTE',
+  'UL',
+  'OL',
+  'LI',
+  'A',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TR',
+  'TH',
+  'TD',
+  'DIV',
+  'SPAN',
+  'BUTTON',
 ]);
-const allowedAttrs = new Set(['href', 'title', 'target', 'rel', 'class', 'type', 'aria-label', 'align', 'start']);
+const allowedAttrs = new Set([
+  'href',
+  'title',
+  'target',
+  'rel',
+  'class',
+  'type',
+  'aria-label',
+  'align',
+  'start',
+]);
 
 function parse(html: string): HTMLElement {
   const root = document.createElement('div');
@@ -30,7 +67,9 @@ function assertInert(html: string): HTMLElement {
       expect(el.getAttribute('rel')).toBe('noopener noreferrer nofollow');
     }
   }
-  expect(html).not.toMatch(/<(script|img|video|audio|iframe|object|embed|link|style|form|input|meta|base|svg|math)\b/i);
+  expect(html).not.toMatch(
+    /<(script|img|video|audio|iframe|object|embed|link|style|form|input|meta|base|svg|math)\b/i,
+  );
   // Serialized text escapes "<", so any of these in the output would be a real element.
   return root;
 }
@@ -93,7 +132,13 @@ describe('renderMarkdown safety', () => {
   });
 
   it('keeps only the text of unsafe links', () => {
-    for (const input of [corpus.javascriptLink, corpus.entityLink, corpus.dataLink, corpus.relativeLink, corpus.vbscriptLink]) {
+    for (const input of [
+      corpus.javascriptLink,
+      corpus.entityLink,
+      corpus.dataLink,
+      corpus.relativeLink,
+      corpus.vbscriptLink,
+    ]) {
       const root = assertInert(renderMarkdown(input));
       expect(root.querySelector('a[href]'), input).toBeNull();
       expect(root.textContent?.trim(), input).toBe('x');
@@ -101,7 +146,11 @@ describe('renderMarkdown safety', () => {
   });
 
   it('renders safe links opening in a new tab', () => {
-    const root = assertInert(renderMarkdown('[docs](https://example.com/a?b=1&c=2) and mail <me@example.com> and https://example.org'));
+    const root = assertInert(
+      renderMarkdown(
+        '[docs](https://example.com/a?b=1&c=2) and mail <me@example.com> and https://example.org',
+      ),
+    );
     const links = [...root.querySelectorAll('a')];
     expect(links.map((a) => a.getAttribute('href'))).toEqual([
       'https://example.com/a?b=1&c=2',
@@ -128,7 +177,9 @@ describe('renderMarkdown safety', () => {
   });
 
   it('renders ordinary markdown', () => {
-    const root = assertInert(renderMarkdown('# Title\n\n**bold** _em_ `code`\n\n1. one\n2. two\n\n> quote\n\n| a |\n|---|\n| 1 |'));
+    const root = assertInert(
+      renderMarkdown('# Title\n\n**bold** _em_ `code`\n\n1. one\n2. two\n\n> quote\n\n| a |\n|---|\n| 1 |'),
+    );
     expect(root.querySelector('h1')?.textContent).toBe('Title');
     expect(root.querySelector('strong')?.textContent).toBe('bold');
     expect(root.querySelectorAll('ol > li')).toHaveLength(2);
