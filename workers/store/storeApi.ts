@@ -218,6 +218,12 @@ export const storeApi = {
     return { modelId, ok: bad.length === 0, bad, rehashed: options.rehash, bytesChecked, ms: performance.now() - started };
   },
 
+  /** Every verified file of a model: path, size, SHA-256 of the stored bytes, when verified. */
+  async verifiedFiles(modelId: string): Promise<{ path: string; role: string; size: number; sha256: string; verifiedAt: number; url: string }[]> {
+    const files = await (await storeDb()).getAllFromIndex('files', 'byModel', modelId);
+    return files.map((f) => ({ path: f.path, role: f.file.role, size: f.size, sha256: f.sha256, verifiedAt: f.verifiedAt, url: f.file.url }));
+  },
+
   /** Reads one verified file's bytes (lazily, from disk) for an engine or the side panel. */
   async fileBlob(modelId: string, path: string): Promise<Blob | undefined> {
     const db = await storeDb();

@@ -1,0 +1,239 @@
+import type { CatalogEntry } from '../../workers/shared/catalog';
+import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
+import type { DeviceReport, Recommendation } from '../../workers/shared/device';
+import { recommend } from '../../workers/shared/device';
+import type { EngineError } from '../../workers/shared/engineErrors';
+import type { LoadProgress } from '../../workers/engine/engineApi';
+import type { LoadedModel, RawPrompt } from '../../workers/engine/types';
+import { proxy } from 'comlink';
+import { fitContext, isPromptTooLong } from '../lib/contextWindow';
+import {
+  appendReplyText,
+  appendUser,
+  editUser,
+  engineMessages,
+  finishReply,
+  newId,
+  regenerate,
+  startReply,
+  type ConversationModel,
+  type ConversationSettings,
+} from '../lib/conversation';
+import type { EngineBridge } from '../lib/EngineBridge';
+import type { StoreBridge } from '../lib/StoreBridge';
+import type { Conversations } from './Conversations.svelte';
+import type { ModelLibrary } from './ModelLibrary.svelte';
+
+/** Tokens a Llama 3 template adds around each message (header tokens, separators). */
+const perMessageTokens = 6;
+
+/** What the model sees of the open conversation, for the context meter. */
+export interface ContextUsage {
+  usedTokens: number;
+  windowTokens: number;
+  droppedCount: number;
+  estimated: boolean;
+}
+
+/**
+ * The chat controller: the device check, the loaded model, and sending, stopping, regenerating
+ * and editing. Engine work happens in the engine worker; this only moves state.
+ */
+export class ChatSession {
+  readonly #engine: EngineBridge;
+  readonly #store: StoreBridge;
+  readonly #conversations: Conversations;
+  readonly #library: ModelLibrary;
+  /** Learned from exact prompt token counts: tokens per character of prompt text. */
+  #tokensPerChar = 1 / 3;
+
+  device = $state.raw<DeviceReport | null>(null);
+  recommendation = $state.raw<Recommendation | null>(null);
+  loaded = $state.raw<LoadedModel | null>(null);
+  loadedEntry = $state.raw<CatalogEntry | null>(null);
+  loading = $state<string | null>(null);
+  loadProgress = $state.raw<LoadProgress | null>(null);
+  error = $state.raw<EngineError | null>(null);
+  generating = $state(false);
+  /** The exact prompt of the last reply, as the engine received it. */
+  lastPrompt = $state.raw<RawPrompt | null>(null);
+  context = $state.raw<ContextUsage | null>(null);
+
+  constructor(engine: EngineBridge, store: StoreBridge, conversations: Conversations, library: ModelLibrary) {
+    this.#engine = engine;
+    this.#store = store;
+    this.#conversations = conversations;
+    this.#library = library;
+  }
+
+  /** Probes the device and recommends an entry of the catalog. */
+  async probe(catalog: CatalogEntry[]): Promise<void> {
+    this.device = await this.#engine.api.device();
+    this.recommendation = recommend(this.device, catalog);
+  }
+
+  /** Loads a downloaded model; damaged files are repaired (downloaded again, alone) first. */
+  async load(entry: CatalogEntry): Promise<boolean> {
+    if (this.generating) await this.stop();
+    this.loading = entry.id;
+    this.error = null;
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const result = await this.#engine.api.load(
+          $state.snapshot(entry) as CatalogEntry,
+          proxy((progress: LoadProgress) => (this.loadProgress = progress)),
+        );
+        if (result.ok) {
+          this.loaded = result.value;
+          this.loadedEntry = entry;
+          this.#tokensPerChar = 1 / 3;
+          this.#updateContext();
+          return true;
+        }
+        this.error = result.error;
+        if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
+        await this.#library.download(entry);
+      }
+      this.loaded = null;
+      this.loadedEntry = null;
+      return false;
+    } finally {
+      this.loading = null;
+      this.loadProgress = null;
+    }
+  }
+
+  /** The identity of the loaded model, recorded with each reply. */
+  #stamp(): ModelStamp | null {
+    const entry = this.loadedEntry;
+    if (!entry || !this.loaded) return null;
+    const stored = this.#library.storedModel(entry.id);
+    return { id: entry.id, revision: stored?.revision ?? entry.source.revision ?? '', engine: entry.engine };
+  }
+
+  /** Settings for a new conversation: the model's defaults and no system prompt. */
+  defaultSettings(): ConversationSettings {
+    const d = this.loaded?.defaults ?? { temperature: 0.6, topP: 0.9, maxTokens: 512 };
+    return { systemPrompt: '', ...d };
+  }
+
+  async #conversationModel(stamp: ModelStamp): Promise<ConversationModel> {
+    const files = await this.#store.api.verifiedFiles(stamp.id);
+    return { ...stamp, hashes: Object.fromEntries(files.map((f) => [f.path, f.sha256])) };
+  }
+
+  /** Sends a user message and streams the reply. Returns false when it could not be sent. */
+  async send(text: string): Promise<boolean> {
+    const stamp = this.#stamp();
+    if (!stamp || this.generating || !text.trim()) return false;
+    if (!this.#conversations.current) {
+      this.#conversations.create(this.defaultSettings(), await this.#conversationModel(stamp));
+    }
+    this.#conversations.update((c) => appendUser(c, text));
+    await this.#reply(stamp);
+    return true;
+  }
+
+  /** Drops a reply (kept as a branch) and generates a new one. */
+  async regenerate(assistantId: string): Promise<void> {
+    const stamp = this.#stamp();
+    if (!stamp || this.generating) return;
+    this.#conversations.update((c) => regenerate(c, assistantId));
+    await this.#reply(stamp);
+  }
+
+  /** Edits an earlier user message (what followed is kept as a branch) and replies again. */
+  async edit(messageId: string, text: string): Promise<void> {
+    const stamp = this.#stamp();
+    if (!stamp || this.generating) return;
+    this.#conversations.update((c) => editUser(c, messageId, text));
+    await this.#reply(stamp);
+  }
+
+  /** Stops the reply being generated; the partial reply is kept. */
+  async stop(): Promise<void> {
+    await this.#engine.interrupt();
+  }
+
+  #countTokens = (text: string): number => Math.ceil(text.length * this.#tokensPerChar);
+
+  /** Fits the open conversation into the window: what the model will see. */
+  #fit(messages: EngineMessage[]): ReturnType<typeof fitContext> {
+    const c = this.#conversations.current;
+    return fitContext(messages, {
+      countTokens: this.#countTokens,
+      windowTokens: this.loaded?.contextWindow ?? 0,
+      reserveTokens: c?.settings.maxTokens ?? 0,
+      perMessageTokens,
+    });
+  }
+
+  #updateContext(dropped?: number, exactTokens?: number): void {
+    const c = this.#conversations.current;
+    if (!c || !this.loaded) {
+      this.context = null;
+      return;
+    }
+    const fitted = this.#fit(engineMessages(c));
+    this.context = {
+      usedTokens: exactTokens ?? (isPromptTooLong(fitted) ? fitted.needed : fitted.usedTokens),
+      windowTokens: this.loaded.contextWindow,
+      droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
+      estimated: exactTokens === undefined,
+    };
+  }
+
+  /** Refreshes the context meter (after switching conversations or changing settings). */
+  refreshContext(): void {
+    this.#updateContext();
+  }
+
+  async #reply(stamp: ModelStamp): Promise<void> {
+    const c = this.#conversations.current;
+    if (!c) return;
+    this.generating = true;
+    this.error = null;
+    const id = newId();
+    this.#conversations.update((conv) => startReply(conv, stamp, id));
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const fitted = this.#fit(engineMessages(c));
+        if (isPromptTooLong(fitted)) {
+          this.error = {
+            name: 'ContextOverflowError',
+            message: 'This message is longer than the model can read at once.',
+            neededTokens: fitted.needed,
+            windowTokens: fitted.window,
+          };
+          this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, this.error?.message));
+          return;
+        }
+        const { chunks, result } = this.#engine.stream(fitted.messages, {
+          temperature: c.settings.temperature,
+          topP: c.settings.topP,
+          maxTokens: c.settings.maxTokens,
+        });
+        for await (const piece of chunks) this.#conversations.update((conv) => appendReplyText(conv, id, piece));
+        const outcome = await result;
+        if (!outcome.ok) {
+          // Our estimate was short: learn a higher ratio and leave more out.
+          if (outcome.error.name === 'ContextOverflowError' && attempt < 3) {
+            this.#tokensPerChar *= 1.5;
+            continue;
+          }
+          this.error = outcome.error;
+          this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, outcome.error.message));
+          return;
+        }
+        const { stats, prompt } = outcome.value;
+        this.lastPrompt = prompt;
+        if (prompt.tokens && prompt.text.length > 0) this.#tokensPerChar = Math.max(this.#tokensPerChar, (prompt.tokens / prompt.text.length) * 1.05);
+        this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
+        this.#updateContext(fitted.droppedCount, stats.promptTokens + stats.completionTokens);
+        return;
+      }
+    } finally {
+      this.generating = false;
+    }
+  }
+}

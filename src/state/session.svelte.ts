@@ -1,0 +1,13 @@
+import { EngineBridge } from '../lib/EngineBridge';
+import { ChatSession } from './ChatSession.svelte';
+import { Conversations } from './Conversations.svelte';
+import { library, storeBridge } from './library.svelte';
+
+/** The one engine worker of the page. */
+export const engineBridge = new EngineBridge();
+
+/** Saved conversations and the open one. */
+export const conversations = new Conversations();
+
+/** The chat controller. */
+export const chat = new ChatSession(engineBridge, storeBridge, conversations, library);

@@ -1,0 +1,139 @@
+import type { CatalogEntry } from '../shared/catalog';
+import type { EngineMessage, SamplingSettings } from '../shared/chat';
+import type { DeviceReport } from '../shared/device';
+import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
+import { storeApi } from '../store/storeApi';
+import { probeDevice } from './device';
+import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
+import { WebllmEngine } from './webllmEngine';
+import { WllamaEngine } from './wllamaEngine';
+
+/** Loading progress in our own terms. */
+export interface LoadProgress {
+  phase: 'checking' | 'loading';
+  fraction: number;
+  text: string;
+}
+
+let engine: ChatEngine | null = null;
+let generation: AbortController | null = null;
+
+function fail<T>(error: EngineError): EngineResult<T> {
+  return { ok: false, error };
+}
+
+/** Reads a verified file's text from the store (chat config, for web-llm's defaults). */
+async function verifiedJson<T>(modelId: string, path: string): Promise<T> {
+  const blob = await storeApi.fileBlob(modelId, path);
+  return blob ? (JSON.parse(await blob.text()) as T) : ({} as T);
+}
+
+// Pieces of a reply are posted in batches: one message per ~16 ms instead of per token.
+function batcher(onText: (text: string) => void): { push(text: string): void; flush(): void } {
+  let pending = '';
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending) onText(pending);
+    pending = '';
+  };
+  return {
+    push(text) {
+      pending += text;
+      timer ??= setTimeout(flush, 16);
+    },
+    flush,
+  };
+}
+
+/** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (CPU). */
+export const engineApi = {
+  /** What the device offers: WebGPU, shader-f16, limits, cores. */
+  device(): Promise<DeviceReport> {
+    return probeDevice();
+  },
+
+  /**
+   * Loads a downloaded model. Every file must be present with its recorded size first; a
+   * damaged file is dropped and reported, so the page can repair it before trying again.
+   */
+  async load(entry: CatalogEntry, onProgress?: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
+    await engineApi.unload();
+    onProgress?.({ phase: 'checking', fraction: 0, text: 'Checking the stored files' });
+    const manifest = await storeApi.manifest(entry.id);
+    const check = await storeApi.check(entry.id, { rehash: false });
+    if (!manifest || !check.ok) {
+      return fail({
+        name: 'ModelNotReadyError',
+        message: 'Some files of this model are missing or damaged.',
+        badFiles: check.bad.map((b) => b.path),
+      });
+    }
+    try {
+      if (entry.engine === 'wllama') {
+        const weights = manifest.files.find((f) => f.role === 'weights');
+        const blob = weights && (await storeApi.fileBlob(entry.id, weights.path));
+        if (!blob) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights ? [weights.path] : [] });
+        onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into the CPU engine' });
+        engine = await WllamaEngine.load(entry, blob);
+      } else {
+        const chatConfig = await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json');
+        engine = await WebllmEngine.load(entry, manifest, chatConfig, (fraction, text) => onProgress?.({ phase: 'loading', fraction, text }));
+      }
+      onProgress?.({ phase: 'loading', fraction: 1, text: 'Ready' });
+      return { ok: true, value: engine.loaded };
+    } catch (error) {
+      engine = null;
+      return fail(classifyEngineError(error));
+    }
+  },
+
+  /** The exact prompt a conversation becomes for the loaded engine. */
+  async formatPrompt(messages: EngineMessage[]): Promise<EngineResult<RawPrompt>> {
+    if (!engine) return fail({ name: 'EngineError', message: 'No model is loaded.' });
+    try {
+      return { ok: true, value: await engine.formatPrompt(messages) };
+    } catch (error) {
+      return fail(classifyEngineError(error));
+    }
+  },
+
+  /**
+   * Streams a reply to `onText` in small batches. Resolves with the stats and the exact prompt
+   * when the reply ends, including when `interrupt` stopped it (the engine stays loaded).
+   */
+  async generate(messages: EngineMessage[], sampling: SamplingSettings, onText: (text: string) => void): Promise<EngineResult<ReplyResult>> {
+    if (!engine) return fail({ name: 'EngineError', message: 'No model is loaded.' });
+    generation?.abort();
+    const controller = new AbortController();
+    generation = controller;
+    const batch = batcher(onText);
+    try {
+      const result = await engine.generate(messages, sampling, controller.signal, batch.push);
+      batch.flush();
+      return { ok: true, value: result };
+    } catch (error) {
+      batch.flush();
+      return fail(classifyEngineError(error));
+    } finally {
+      if (generation === controller) generation = null;
+    }
+  },
+
+  /** Stops the reply being generated; what was generated is kept by the page. */
+  interrupt(): void {
+    generation?.abort();
+  },
+
+  /** Frees the loaded model. */
+  async unload(): Promise<void> {
+    generation?.abort();
+    const current = engine;
+    engine = null;
+    await current?.unload().catch(() => {});
+  },
+};
+
+/** The engine worker's API type, derived from its implementation. */
+export type EngineApi = typeof engineApi;

@@ -1,0 +1,108 @@
+import { MLCEngine } from '@mlc-ai/web-llm';
+import webllmPackage from '@mlc-ai/web-llm/package.json';
+import type { CatalogEntry } from '../shared/catalog';
+import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
+import type { ModelManifest } from '../store/manifest';
+import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
+import { webllmAppConfig } from './webllmConfig';
+
+interface ChatConfigFile {
+  conv_template?: unknown;
+  temperature?: number;
+  top_p?: number;
+}
+
+/**
+ * The WebGPU engine: web-llm's MLCEngine inside our own worker (not its ready-made handler,
+ * which flattens errors to strings), configured with `cacheBackend: "indexeddb"` over the files
+ * the store verified, so reload makes no request.
+ */
+export class WebllmEngine implements ChatEngine {
+  readonly loaded: LoadedModel;
+  readonly #engine: MLCEngine;
+
+  private constructor(engine: MLCEngine, loaded: LoadedModel) {
+    this.#engine = engine;
+    this.loaded = loaded;
+  }
+
+  /** Loads an MLC build whose files the store placed in web-llm's cache. */
+  static async load(entry: CatalogEntry, manifest: ModelManifest, chatConfig: ChatConfigFile, onProgress: (fraction: number, text: string) => void): Promise<WebllmEngine> {
+    const started = performance.now();
+    const engine = new MLCEngine({
+      appConfig: webllmAppConfig(entry, manifest),
+      initProgressCallback: (report) => onProgress(report.progress, report.text),
+      logLevel: 'WARN',
+    });
+    await engine.reload(entry.id);
+    return new WebllmEngine(engine, {
+      modelId: entry.id,
+      engine: 'webllm',
+      engineVersion: `@mlc-ai/web-llm ${webllmPackage.version} (WebGPU)`,
+      contextWindow: entry.contextWindow,
+      chatTemplate: JSON.stringify(chatConfig.conv_template ?? {}, null, 2),
+      defaults: { temperature: chatConfig.temperature ?? 0.6, topP: chatConfig.top_p ?? 0.9, maxTokens: 1024 },
+      loadMs: performance.now() - started,
+    });
+  }
+
+  async formatPrompt(messages: EngineMessage[]): Promise<RawPrompt> {
+    // web-llm builds its prompt internally from the conversation template; it does not expose
+    // the text, so we show the messages as sent and mark the template as web-llm's.
+    const text = messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
+    return { text, addedTokens: [], tokens: null };
+  }
+
+  async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void): Promise<ReplyResult> {
+    const started = performance.now();
+    let firstTokenAt: number | null = null;
+    let finishReason: ReplyStats['finishReason'] = 'stop';
+    const stats: Partial<ReplyStats> = {};
+    const stop = (): void => void this.#engine.interruptGenerate();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const stream = await this.#engine.chat.completions.create({
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: sampling.temperature,
+        top_p: sampling.topP,
+        max_tokens: sampling.maxTokens,
+      });
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const text = choice?.delta?.content;
+        if (text) {
+          firstTokenAt ??= performance.now();
+          onText(text);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason === 'abort' ? 'abort' : choice.finish_reason === 'length' ? 'length' : 'stop';
+        if (chunk.usage) {
+          stats.promptTokens = chunk.usage.prompt_tokens;
+          stats.completionTokens = chunk.usage.completion_tokens;
+          stats.prefillTokensPerS = chunk.usage.extra?.prefill_tokens_per_s ?? 0;
+          stats.decodeTokensPerS = chunk.usage.extra?.decode_tokens_per_s ?? 0;
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+    const totalS = (performance.now() - started) / 1000;
+    return {
+      prompt: { ...(await this.formatPrompt(messages)), tokens: stats.promptTokens ?? null },
+      stats: {
+        promptTokens: stats.promptTokens ?? 0,
+        completionTokens: stats.completionTokens ?? 0,
+        timeToFirstTokenS: firstTokenAt === null ? totalS : (firstTokenAt - started) / 1000,
+        prefillTokensPerS: stats.prefillTokensPerS ?? 0,
+        decodeTokensPerS: stats.decodeTokensPerS ?? 0,
+        totalS,
+        finishReason: signal.aborted ? 'abort' : finishReason,
+      },
+    };
+  }
+
+  async unload(): Promise<void> {
+    await this.#engine.unload();
+  }
+}
