@@ -14,6 +14,8 @@ export const chromiumArgs = [
 ];
 
 const port = Number(process.env.HEARTH_TEST_PORT ?? 4173);
+// Another build directory lets two engineers run suites side by side.
+const outDir = process.env.HEARTH_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -29,7 +31,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort`,
+    command: `npx vite preview --port ${port} --strictPort --outDir ${outDir}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
