@@ -5,6 +5,7 @@ import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat
 import type { ModelManifest } from '../store/manifest';
 import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
 import { webllmAppConfig } from './webllmConfig';
+import { probeDevice } from './device';
 
 interface ChatConfigFile {
   conv_template?: unknown;
@@ -29,6 +30,13 @@ export class WebllmEngine implements ChatEngine {
   /** Loads an MLC build whose files the store placed in web-llm's cache. */
   static async load(entry: CatalogEntry, manifest: ModelManifest, chatConfig: ChatConfigFile, onProgress: (fraction: number, text: string) => void): Promise<WebllmEngine> {
     const started = performance.now();
+    // web-llm checks the adapter only after instantiating the model library; checking first
+    // gives the clear error at once and spares compiling a library that cannot run.
+    const device = await probeDevice();
+    if (!device.webgpu) throw Object.assign(new Error(`WebGPU is not available: ${device.webgpuProblem}`), { name: 'WebGPUNotAvailableError' });
+    if (entry.requiredFeatures.includes('shader-f16') && !device.shaderF16) {
+      throw Object.assign(new Error('This model requires the WebGPU feature shader-f16, which this GPU does not offer.'), { name: 'ShaderF16SupportError' });
+    }
     const engine = new MLCEngine({
       appConfig: webllmAppConfig(entry, manifest),
       initProgressCallback: (report) => onProgress(report.progress, report.text),
