@@ -8,6 +8,7 @@ import { preview } from 'vite';
 import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
 import { instrumentation, launchBenchBrowser } from './bench/browser';
 import { baselineWorkerSource, type RawFile } from './bench/rawBaselines';
+import { benchChat } from './bench/chatBench';
 
 const appPort = 4273;
 const benchModel = 'Llama-1B-Sized-MLC';
@@ -121,6 +122,12 @@ async function main(): Promise<void> {
         zeroLongTasks: during.longTasks.length === 0,
       },
     };
+    console.log('\nPart 2: a 500-token reply on the CPU engine, through the app and with wllama directly…');
+    const gguf = catalog.find((e) => e.id === 'Bench-Llama-GGUF');
+    const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
+    if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
+    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`);
+    Object.assign(results, { chat });
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench.json', JSON.stringify(results, null, 2));
     console.log('\n| measurement | ms | MB/s |\n|---|---:|---:|');
@@ -130,6 +137,13 @@ async function main(): Promise<void> {
     console.log(`\nPeak memory (page + workers): ${mb(during.peak).toFixed(0)} MB over ${during.samples} samples = ${results.memory.peakVsLargestFile}x the largest file`);
     console.log(`Main-thread long tasks during the download: ${during.longTasks.length} ${JSON.stringify(during.longTasks)}`);
     console.log('\nAims:', results.aims);
+    console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
+    console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
+    console.log(`| streamed tok/s (first to last token) | ${chat.app.streamTokensPerS} | ${chat.direct.streamTokensPerS} |`);
+    console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
+    console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
+    console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
+    console.log('Chat aims:', chat.aims);
     console.log('\nWritten to bench-results/bench.json');
   } finally {
     await browser.close();

@@ -25,6 +25,8 @@ export async function launchBenchBrowser(): Promise<{ context: BrowserContext; c
 
 /** Page script: records main-thread long tasks and samples memory of the page and its workers. */
 export const instrumentation = `
+  // tsx keeps function names with a __name helper, which functions sent to the page reference.
+  globalThis.__name ??= (f) => f;
   window.__longTasks = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });

@@ -1,5 +1,5 @@
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
-import { expect, expectCached, modelRow, openApp, startDownload, test, testModels } from './harness';
+import { expect, expectCached, openApp, startDownload, test, testModels } from './harness';
 
 // Headless Chromium offers WebGPU only through SwiftShader, with this flag.
 test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] } });

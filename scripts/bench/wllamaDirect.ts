@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * A static server for driving wllama directly (no Hearth code), cross-origin isolated like the
+ * app so both get the same thread count. Serves wllama's ESM build and an empty page.
+ */
+export async function startWllamaPage(port: number): Promise<{ url: string; close(): Promise<void> }> {
+  const root = join(process.cwd(), 'node_modules/@wllama/wllama/esm');
+  const headers = {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+  };
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
+      res.end('<!doctype html><title>wllama direct</title>');
+      return;
+    }
+    const file = path.replace(/^\/wllama\//, '');
+    readFile(join(root, file))
+      .then((body) => {
+        res.writeHead(200, { ...headers, 'Content-Type': file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
+        res.end(body);
+      })
+      .catch(() => {
+        res.writeHead(404, headers);
+        res.end();
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** What one direct run measured. */
+export interface DirectRun {
+  tokens: number;
+  decodePerS: number;
+  firstTokenMs: number;
+  totalMs: number;
+}
+
+/** Runs in the direct page: load the GGUF from the host, generate `maxTokens` greedily. */
+export async function runWllamaDirect(args: { ggufUrl: string; prompt: string; maxTokens: number; nCtx: number; threads: number }): Promise<DirectRun> {
+  const moduleUrl = '/wllama/index.js';
+  const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama/esm/index.js');
+  const quiet = { debug() {}, log() {}, warn() {}, error: console.error };
+  const wllama = new Wllama({ default: new URL('/wllama/wasm/wllama.wasm', location.href).href }, { suppressNativeLog: true, logger: quiet });
+  wllama.setCompat(null);
+  const blob = await (await fetch(args.ggufUrl)).blob();
+  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads });
+  const started = performance.now();
+  let first = 0;
+  let tokens = 0;
+  let decodePerS = 0;
+  const stream = await wllama.createCompletion({ prompt: args.prompt, stream: true, max_tokens: args.maxTokens, temperature: 0, top_p: 1 });
+  for await (const chunk of stream) {
+    if (chunk.choices[0]?.text) first ||= performance.now();
+    if (chunk.usage) tokens = chunk.usage.completion_tokens;
+    if (chunk.timings) decodePerS = chunk.timings.predicted_per_second;
+  }
+  const totalMs = performance.now() - started;
+  await wllama.exit();
+  return { tokens, decodePerS, firstTokenMs: first - started, totalMs };
+}
