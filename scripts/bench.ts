@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { preview } from 'vite';
 import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
-import { instrumentation, launchBenchBrowser } from './bench/browser';
+import { acceptLicence, instrumentation, launchBenchBrowser } from './bench/browser';
 import { baselineWorkerSource, type RawFile } from './bench/rawBaselines';
 import { benchChat } from './bench/chatBench';
 
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     const row1 = page.locator(`[data-model="${benchModel}"]`);
     const started = Date.now();
     await row1.getByRole('button', { name: /^Download/ }).click();
+    await acceptLicence(page);
     await row1.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 600_000 });
     const ours = row('Hearth: download + SHA-256 + store', Date.now() - started);
     const during = await page.evaluate(() => {

@@ -1,4 +1,4 @@
-import { chromium, type BrowserContext } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,3 +44,12 @@ export const instrumentation = `
     }
   };
 `;
+
+/** Accepts the licence dialog when it opens (the first Llama download of a profile asks). */
+export async function acceptLicence(page: Page): Promise<void> {
+  const dialog = page.getByTestId('licence-dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 1000 }).catch(() => {});
+  if (!(await dialog.isVisible())) return;
+  await dialog.getByRole('checkbox').check();
+  await dialog.getByRole('button', { name: 'Accept and download' }).click();
+}

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { acceptLicence } from './browser';
 import { runWllamaDirect, startWllamaPage } from './wllamaDirect';
 
 const benchGguf = 'Bench-Llama-GGUF';
@@ -16,6 +17,7 @@ export interface ChatBenchResult {
 export async function benchChat(context: BrowserContext, page: Page, hostUrl: string, ggufUrl: string): Promise<ChatBenchResult> {
   const row = page.locator(`[data-model="${benchGguf}"]`);
   await row.getByRole('button', { name: /^Download/ }).click();
+  await acceptLicence(page);
   await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 300_000 });
   await page.getByLabel('Model', { exact: true }).selectOption(benchGguf);
   await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();

@@ -4,10 +4,12 @@ import type { StoreError } from '../../workers/shared/errors';
 import type { DownloadProgress } from '../../workers/shared/progress';
 import type { CachedModel, CheckReport, StorageInfo } from '../../workers/store/storeApi';
 import type { StoreBridge } from '../lib/StoreBridge';
+import type { Licences } from './Licences.svelte';
 
 /** The models the user can download, what is stored, and downloads under way. */
 export class ModelLibrary {
   readonly #bridge: StoreBridge;
+  readonly #licences: Licences;
   #hostUrl = '';
 
   catalog = $state.raw<CatalogEntry[]>([]);
@@ -25,8 +27,9 @@ export class ModelLibrary {
   checks = $state.raw<Record<string, CheckReport>>({});
   verifying = $state.raw<ReadonlySet<string>>(new Set());
 
-  constructor(bridge: StoreBridge) {
+  constructor(bridge: StoreBridge, licences: Licences) {
     this.#bridge = bridge;
+    this.#licences = licences;
   }
 
   /** Loads the catalog for a host and what the store holds. */
@@ -62,6 +65,8 @@ export class ModelLibrary {
   /** Downloads (or resumes, or repairs) a model; resolves when it ends either way. */
   async download(entry: CatalogEntry): Promise<void> {
     if (this.downloading.has(entry.id)) return;
+    // No byte of a Llama model is fetched before its licence is accepted (the UI asks first).
+    if (!this.#licences.allows(entry)) throw new Error(`The licence of ${entry.displayName} has not been accepted.`);
     this.downloading = new Set([...this.downloading, entry.id]);
     this.errors = { ...this.errors, [entry.id]: [] };
     try {

@@ -34,9 +34,21 @@ export function modelRow(page: Page, id: string) {
   return page.locator(`[data-model="${id}"]`);
 }
 
-/** Starts a download from the picker. */
+/** Starts a download from the picker, accepting the model's licence when it asks. */
 export async function startDownload(page: Page, id: string): Promise<void> {
   await modelRow(page, id).getByRole('button', { name: /^(Download|Resume|Retry)/ }).click();
+  await acceptLicenceIfAsked(page);
+}
+
+/** Accepts the licence dialog if it is open. */
+export async function acceptLicenceIfAsked(page: Page): Promise<void> {
+  const dialog = page.getByTestId('licence-dialog');
+  // The dialog opens in the same task as the click; a short wait covers a slow frame.
+  await dialog.waitFor({ state: 'visible', timeout: 300 }).catch(() => {});
+  if (await dialog.isVisible()) {
+    await dialog.getByRole('checkbox').check();
+    await dialog.getByRole('button', { name: 'Accept and download' }).click();
+  }
 }
 
 /** Waits until a model shows as fully cached. */
