@@ -19,6 +19,8 @@ const outDir = process.env.HEARTH_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Per port, so suites run side by side do not delete each other's traces.
+  outputDir: `test-results/${port}`,
   timeout: 90_000,
   expect: { timeout: 20_000 },
   fullyParallel: true,

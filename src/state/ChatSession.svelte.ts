@@ -24,9 +24,6 @@ import type { StoreBridge } from '../lib/StoreBridge';
 import type { Conversations } from './Conversations.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
-/** Tokens a Llama 3 template adds around each message (header tokens, separators). */
-const perMessageTokens = 6;
-
 /** What the model sees of the open conversation, for the context meter. */
 export interface ContextUsage {
   usedTokens: number;
@@ -46,6 +43,8 @@ export class ChatSession {
   readonly #library: ModelLibrary;
   /** Learned from exact prompt token counts: tokens per character of prompt text. */
   #tokensPerChar = 1 / 3;
+  /** Characters the chat template adds: once per prompt (headers, dates), and per message. */
+  #templateChars = { base: 0, perMessage: 0 };
 
   device = $state.raw<DeviceReport | null>(null);
   recommendation = $state.raw<Recommendation | null>(null);
@@ -87,6 +86,7 @@ export class ChatSession {
           this.loaded = result.value;
           this.loadedEntry = entry;
           this.#tokensPerChar = 1 / 3;
+          await this.#measureTemplate();
           this.#updateContext();
           return true;
         }
@@ -101,6 +101,15 @@ export class ChatSession {
       this.loading = null;
       this.loadProgress = null;
     }
+  }
+
+  /** Measures what the template adds around messages, through the engine's own formatting. */
+  async #measureTemplate(): Promise<void> {
+    const empty = { role: 'user', content: '' } as const;
+    const one = await this.#engine.api.formatPrompt([empty]);
+    const three = await this.#engine.api.formatPrompt([empty, { role: 'assistant', content: '' }, empty]);
+    this.#templateChars =
+      one.ok && three.ok ? { base: one.value.text.length, perMessage: (three.value.text.length - one.value.text.length) / 2 } : { base: 0, perMessage: 24 };
   }
 
   /** The identity of the loaded model, recorded with each reply. */
@@ -162,9 +171,10 @@ export class ChatSession {
     const c = this.#conversations.current;
     return fitContext(messages, {
       countTokens: this.#countTokens,
-      windowTokens: this.loaded?.contextWindow ?? 0,
+      // The template's fixed part (system header, dates) is always there: take it off the top.
+      windowTokens: (this.loaded?.contextWindow ?? 0) - this.#countTokens('x'.repeat(this.#templateChars.base)),
       reserveTokens: c?.settings.maxTokens ?? 0,
-      perMessageTokens,
+      perMessageTokens: Math.ceil(this.#templateChars.perMessage * this.#tokensPerChar),
     });
   }
 

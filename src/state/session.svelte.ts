@@ -1,6 +1,7 @@
 import { EngineBridge } from '../lib/EngineBridge';
 import { ChatSession } from './ChatSession.svelte';
 import { Conversations } from './Conversations.svelte';
+import { ModelDetails } from './ModelDetails.svelte';
 import { library, storeBridge } from './library.svelte';
 
 /** The one engine worker of the page. */
@@ -11,3 +12,6 @@ export const conversations = new Conversations();
 
 /** The chat controller. */
 export const chat = new ChatSession(engineBridge, storeBridge, conversations, library);
+
+/** What the side panel shows of the loaded model. */
+export const modelDetails = new ModelDetails(storeBridge);

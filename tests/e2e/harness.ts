@@ -11,6 +11,12 @@ export const testModels = {
 interface HarnessFixtures {
   /** A model host of this test's own, so faults never leak between tests. */
   host: ModelHost;
+  /**
+   * Content-Security-Policy violations seen by any page of the test (and reported to its
+   * console by its workers). Every test ends with none; a test that provokes one on purpose
+   * empties the list after checking it.
+   */
+  cspViolations: string[];
 }
 
 export const test = base.extend<HarnessFixtures>({
@@ -20,6 +26,22 @@ export const test = base.extend<HarnessFixtures>({
     await use(host);
     await host.close();
   },
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      await context.addInitScript(() => {
+        addEventListener('securitypolicyviolation', (e) =>
+          console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+        );
+      });
+      context.on('console', (message) => {
+        if (/CSP violation|Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 export { expect };
 
@@ -108,4 +130,28 @@ export async function idbContents(page: Page): Promise<{
     store.close();
     return result;
   });
+}
+
+/** SHA-256 of a stored file's bytes, read back from IndexedDB in the page (chunked storage). */
+export async function storedChunkedSha256(page: Page, modelId: string, path: string): Promise<string> {
+  return page.evaluate(
+    async ({ modelId, path }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('hearth-store');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const chunks = await new Promise<{ data: Blob }[]>((resolve, reject) => {
+        const range = IDBKeyRange.bound([modelId, path, 0], [modelId, path, Number.MAX_SAFE_INTEGER]);
+        const r = db.transaction('chunks').objectStore('chunks').getAll(range);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      db.close();
+      const bytes = await new Blob(chunks.map((c) => c.data)).arrayBuffer();
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+    },
+    { modelId, path },
+  );
 }

@@ -5,8 +5,10 @@ import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat
 export interface LoadedModel {
   modelId: string;
   engine: EngineKind;
-  /** Engine library and version, e.g. `@wllama/wllama 3.8.1`. */
+  /** Engine library and version, with how it runs, e.g. `@wllama/wllama 3.8.1 (…, 1 thread)`. */
   engineVersion: string;
+  /** The engine's npm package and exact version. */
+  engineLibrary: { name: string; version: string };
   contextWindow: number;
   /** The chat template as the engine applies it (GGUF jinja, or web-llm's conversation config). */
   chatTemplate: string;

@@ -46,6 +46,7 @@ export class WebllmEngine implements ChatEngine {
     return new WebllmEngine(engine, {
       modelId: entry.id,
       engine: 'webllm',
+      engineLibrary: { name: '@mlc-ai/web-llm', version: webllmPackage.version },
       engineVersion: `@mlc-ai/web-llm ${webllmPackage.version} (WebGPU)`,
       contextWindow: entry.contextWindow,
       chatTemplate: JSON.stringify(chatConfig.conv_template ?? {}, null, 2),

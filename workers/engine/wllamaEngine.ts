@@ -49,6 +49,7 @@ export class WllamaEngine implements ChatEngine {
     return new WllamaEngine(wllama, template, {
       modelId: entry.id,
       engine: 'wllama',
+      engineLibrary: { name: '@wllama/wllama', version: wllamaPackage.version },
       engineVersion: `@wllama/wllama ${wllamaPackage.version} (llama.cpp, WebAssembly, ${wllama.isMultithread() ? `${wllama.getNumThreads()} threads` : '1 thread'})`,
       contextWindow: entry.contextWindow,
       chatTemplate: template,
