@@ -233,6 +233,11 @@ export class ChatSession {
           }
           this.error = outcome.error;
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, outcome.error.message));
+          // A lost GPU takes the model with it: load it again; the conversation is untouched.
+          if (outcome.error.name === 'DeviceLostError' && this.loadedEntry) {
+            const entry = this.loadedEntry;
+            queueMicrotask(() => void this.load(entry).then((ok) => ok && (this.error = outcome.error)));
+          }
           return;
         }
         const { stats, prompt } = outcome.value;
