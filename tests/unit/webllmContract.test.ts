@@ -88,6 +88,24 @@ describe('web-llm 0.2.86 cache contract', () => {
     expect(requested).toEqual([]);
   });
 
+  it('holds the tokenizer where web-llm loads it from (webllm/model, new URL("tokenizer.json", model base))', async () => {
+    // web-llm 0.2.86 asyncLoadTokenizer: modelCache.fetchWithCache(new URL("tokenizer.json", baseUrl).href, "arraybuffer").
+    const key = new URL('tokenizer.json', manifest.baseUrl).href;
+    const record = await new Promise<{ url: string; data: unknown } | undefined>((resolve, reject) => {
+      const open = indexedDB.open('webllm/model', 1);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('urls').objectStore('urls').get(key);
+        get.onsuccess = () => {
+          resolve(get.result);
+          open.result.close();
+        };
+      };
+    });
+    expect(record?.data).toBeInstanceOf(ArrayBuffer);
+    expect(JSON.parse(new TextDecoder().decode(record?.data as ArrayBuffer))).toHaveProperty('model');
+  });
+
   it('web-llm reads the tokenizer and every shard through the same keys (delete helper finds them all)', async () => {
     requested.length = 0;
     const config = webllmAppConfig(entry, manifest);
