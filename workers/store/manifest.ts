@@ -168,6 +168,23 @@ export function isFullyPinned(entry: CatalogEntry): boolean {
   );
 }
 
+/** A manifest of an entry at a commit: the files given, plus the model library. */
+function manifestOf(entry: CatalogEntry, hostUrl: string, revision: string, files: ManifestFile[], hashesFrom: ModelManifest['hashesFrom']): ModelManifest {
+  const libUrl = absoluteLibUrl(entry, hostUrl);
+  return {
+    modelId: entry.id,
+    engine: entry.engine,
+    hostUrl,
+    repo: entry.source.repo,
+    revision,
+    baseUrl: resolveBase(hostUrl, entry.source.repo, revision),
+    modelLibUrl: libUrl,
+    files: [...files, ...libFile(entry, libUrl)],
+    hashesFrom,
+    resolvedAt: Date.now(),
+  };
+}
+
 /**
  * Resolves an entry into exact files. A fully pinned entry needs no request; otherwise the
  * commit (when the entry has none) and the hashes come from the host's API at that commit,
@@ -178,36 +195,22 @@ export async function resolveManifest(
   hostUrl: string,
   signal?: AbortSignal,
 ): Promise<ModelManifest> {
-  const libUrl = absoluteLibUrl(entry, hostUrl);
   const api = new URL('api/models/', withSlash(hostUrl)).href;
   if (isFullyPinned(entry)) {
     const revision = entry.source.revision as string;
     const baseUrl = resolveBase(hostUrl, entry.source.repo, revision);
-    return {
-      modelId: entry.id,
-      engine: entry.engine,
-      hostUrl,
-      repo: entry.source.repo,
-      revision,
-      baseUrl,
-      modelLibUrl: libUrl,
-      files: [
-        ...entry.files.map((f) => {
-          const url = new URL(f.path, baseUrl).href;
-          return {
-            path: f.path,
-            role: f.role,
-            url,
-            size: f.size as number,
-            expected: { kind: 'sha256', sha256: f.sha256 as string } as const,
-            target: targetFor(f.role, entry.engine, url),
-          };
-        }),
-        ...libFile(entry, libUrl),
-      ],
-      hashesFrom: 'catalog',
-      resolvedAt: Date.now(),
-    };
+    const files = entry.files.map((f): ManifestFile => {
+      const url = new URL(f.path, baseUrl).href;
+      return {
+        path: f.path,
+        role: f.role,
+        url,
+        size: f.size as number,
+        expected: { kind: 'sha256', sha256: f.sha256 as string },
+        target: targetFor(f.role, entry.engine, url),
+      };
+    });
+    return manifestOf(entry, hostUrl, revision, files, 'catalog');
   }
 
   let revision = entry.source.revision;
@@ -258,16 +261,5 @@ export async function resolveManifest(
         .join(', ')}.`,
     );
   }
-  return {
-    modelId: entry.id,
-    engine: entry.engine,
-    hostUrl,
-    repo: entry.source.repo,
-    revision,
-    baseUrl,
-    modelLibUrl: libUrl,
-    files: [...files, ...libFile(entry, libUrl)],
-    hashesFrom: 'host',
-    resolvedAt: Date.now(),
-  };
+  return manifestOf(entry, hostUrl, revision, files, 'host');
 }
