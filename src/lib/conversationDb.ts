@@ -21,7 +21,12 @@ export async function getConversation(id: string): Promise<Conversation | undefi
 /** Saves (inserts or replaces) a conversation; private conversations are never written. */
 export async function saveConversation(c: Conversation): Promise<void> {
   if (c.private) return;
-  await (await appDb()).put('conversations', c);
+  const tx = (await appDb()).transaction('conversations', 'readwrite');
+  const put = tx.store.put(c);
+  // Commit now rather than after the put's success event reaches the page: a write started as
+  // the page goes away (reload, closed tab) still lands.
+  tx.commit();
+  await Promise.all([put, tx.done]);
 }
 
 /** Deletes one conversation (no-op when absent). */
@@ -73,6 +78,11 @@ export function coalescedSaver(
       running ??= drain();
     },
     async flush() {
+      // Called when the page goes away: there is no time to wait for the write in flight, so
+      // what is queued is written now, beside it (transactions apply in the order they start).
+      const now = [...pending.values()];
+      pending.clear();
+      await Promise.all(now.map((c) => save(c).catch(onError)));
       while (running) await running;
     },
   };

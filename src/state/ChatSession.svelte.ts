@@ -24,6 +24,14 @@ import type { StoreBridge } from '../lib/StoreBridge';
 import type { Conversations } from './Conversations.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
+const specialToken = /<\|[^|<>]{1,40}\|>/g;
+
+/** Special tokens (`<|eot_id|>`: one token each) and the other characters of a text. */
+function textShape(text: string): { specials: number; chars: number } {
+  const specials = text.match(specialToken)?.length ?? 0;
+  return { specials, chars: text.replace(specialToken, '').length };
+}
+
 /** What the model sees of the open conversation, for the context meter. */
 export interface ContextUsage {
   usedTokens: number;
@@ -43,8 +51,10 @@ export class ChatSession {
   readonly #library: ModelLibrary;
   /** Learned from exact prompt token counts: tokens per character of prompt text. */
   #tokensPerChar = 1 / 3;
-  /** Characters the chat template adds: once per prompt (headers, dates), and per message. */
-  #templateChars = { base: 0, perMessage: 0 };
+  /** Stop was pressed for the reply being prepared (before the engine started streaming). */
+  #stopRequested = false;
+  /** What the chat template adds, once per prompt (headers, dates) and per message. */
+  #template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 0, chars: 0 } };
 
   device = $state.raw<DeviceReport | null>(null);
   recommendation = $state.raw<Recommendation | null>(null);
@@ -108,8 +118,13 @@ export class ChatSession {
     const empty = { role: 'user', content: '' } as const;
     const one = await this.#engine.api.formatPrompt([empty]);
     const three = await this.#engine.api.formatPrompt([empty, { role: 'assistant', content: '' }, empty]);
-    this.#templateChars =
-      one.ok && three.ok ? { base: one.value.text.length, perMessage: (three.value.text.length - one.value.text.length) / 2 } : { base: 0, perMessage: 24 };
+    if (!one.ok || !three.ok) {
+      this.#template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
+      return;
+    }
+    const base = textShape(one.value.text);
+    const all = textShape(three.value.text);
+    this.#template = { base, perMessage: { specials: (all.specials - base.specials) / 2, chars: (all.chars - base.chars) / 2 } };
   }
 
   /** The identity of the loaded model, recorded with each reply. */
@@ -135,11 +150,23 @@ export class ChatSession {
   async send(text: string): Promise<boolean> {
     const stamp = this.#stamp();
     if (!stamp || this.generating || !text.trim()) return false;
-    if (!this.#conversations.current) {
-      this.#conversations.create(this.defaultSettings(), await this.#conversationModel(stamp));
+    // Busy at once: Stop appears in the same frame as the message, so a keyboard user can Tab
+    // straight to it, and a Stop that comes before the first token still counts.
+    this.generating = true;
+    this.#stopRequested = false;
+    try {
+      if (!this.#conversations.current) {
+        this.#conversations.create(this.defaultSettings(), await this.#conversationModel(stamp));
+      } else if (!this.#conversations.current.model) {
+        // Created by a settings change before any message: record the model now.
+        const model = await this.#conversationModel(stamp);
+        this.#conversations.update((c) => ({ ...c, model }));
+      }
+      this.#conversations.update((c) => appendUser(c, text));
+      await this.#reply(stamp);
+    } finally {
+      this.generating = false;
     }
-    this.#conversations.update((c) => appendUser(c, text));
-    await this.#reply(stamp);
     return true;
   }
 
@@ -147,6 +174,7 @@ export class ChatSession {
   async regenerate(assistantId: string): Promise<void> {
     const stamp = this.#stamp();
     if (!stamp || this.generating) return;
+    this.#stopRequested = false;
     this.#conversations.update((c) => regenerate(c, assistantId));
     await this.#reply(stamp);
   }
@@ -155,16 +183,23 @@ export class ChatSession {
   async edit(messageId: string, text: string): Promise<void> {
     const stamp = this.#stamp();
     if (!stamp || this.generating) return;
+    this.#stopRequested = false;
     this.#conversations.update((c) => editUser(c, messageId, text));
     await this.#reply(stamp);
   }
 
   /** Stops the reply being generated; the partial reply is kept. */
   async stop(): Promise<void> {
+    this.#stopRequested = true;
     await this.#engine.interrupt();
   }
 
-  #countTokens = (text: string): number => Math.ceil(text.length * this.#tokensPerChar);
+  /** Estimated tokens of a shape: each special token is one token, the rest by the ratio. */
+  #tokensOf(shape: { specials: number; chars: number }): number {
+    return Math.ceil(shape.specials + shape.chars * this.#tokensPerChar);
+  }
+
+  #countTokens = (text: string): number => this.#tokensOf(textShape(text));
 
   /** Fits the open conversation into the window: what the model will see. */
   #fit(messages: EngineMessage[]): ReturnType<typeof fitContext> {
@@ -172,9 +207,9 @@ export class ChatSession {
     return fitContext(messages, {
       countTokens: this.#countTokens,
       // The template's fixed part (system header, dates) is always there: take it off the top.
-      windowTokens: (this.loaded?.contextWindow ?? 0) - this.#countTokens('x'.repeat(this.#templateChars.base)),
+      windowTokens: (this.loaded?.contextWindow ?? 0) - this.#tokensOf(this.#template.base),
       reserveTokens: c?.settings.maxTokens ?? 0,
-      perMessageTokens: Math.ceil(this.#templateChars.perMessage * this.#tokensPerChar),
+      perMessageTokens: this.#tokensOf(this.#template.perMessage),
     });
   }
 
@@ -198,6 +233,21 @@ export class ChatSession {
     this.#updateContext();
   }
 
+  /**
+   * Learns tokens per character from the engine's exact counts: the prompt's, and the reply's
+   * (what the model writes can tokenize very differently from what the user wrote). The denser
+   * of the two, with a 10% margin, so the next prompt leaves the reply its room.
+   */
+  #calibrate(prompt: RawPrompt, reply: string, replyTokens: number): void {
+    const ratios: number[] = [];
+    const shape = textShape(prompt.text);
+    const plainTokens = (prompt.tokens ?? 0) - shape.specials - prompt.addedTokens.length;
+    if (prompt.tokens && shape.chars > 0 && plainTokens > 0) ratios.push(plainTokens / shape.chars);
+    const replyShape = textShape(reply);
+    if (replyTokens > 0 && replyShape.chars > 0) ratios.push(Math.max(0, replyTokens - replyShape.specials) / replyShape.chars);
+    if (ratios.length > 0) this.#tokensPerChar = Math.max(...ratios) * 1.1;
+  }
+
   async #reply(stamp: ModelStamp): Promise<void> {
     const c = this.#conversations.current;
     if (!c) return;
@@ -206,6 +256,10 @@ export class ChatSession {
     const id = newId();
     this.#conversations.update((conv) => startReply(conv, stamp, id));
     try {
+      if (this.#stopRequested) {
+        this.#conversations.update((conv) => finishReply(conv, id, 'interrupted'));
+        return;
+      }
       for (let attempt = 0; ; attempt++) {
         const fitted = this.#fit(engineMessages(c));
         if (isPromptTooLong(fitted)) {
@@ -242,7 +296,8 @@ export class ChatSession {
         }
         const { stats, prompt } = outcome.value;
         this.lastPrompt = prompt;
-        if (prompt.tokens && prompt.text.length > 0) this.#tokensPerChar = Math.max(this.#tokensPerChar, (prompt.tokens / prompt.text.length) * 1.05);
+        const replyText = this.#conversations.current?.messages.find((m) => m.id === id)?.content ?? '';
+        this.#calibrate(prompt, replyText, stats.completionTokens);
         this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
         this.#updateContext(fitted.droppedCount, stats.promptTokens + stats.completionTokens);
         return;

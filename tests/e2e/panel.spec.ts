@@ -43,8 +43,8 @@ test('the raw prompt view is exactly what the engine received', async ({ page, h
   await waitForReply(page);
   await expect(replies(page).last().getByTestId('message-body')).toHaveText(PROGRAMMED_REPLY);
 
-  await panel(page).getByText('Prompt template', { exact: true }).click();
-  const raw = (await panel(page).getByTestId('panel-raw-prompt').textContent()) ?? '';
+  await panel(page).getByTestId('raw-prompt-view').locator('summary').click();
+  const raw = (await panel(page).getByTestId('raw-prompt').textContent()) ?? '';
   // Rendered independently in Node from the template the GGUF was written with.
   const expected = new Template(LLAMA32_CHAT_TEMPLATE).render({
     messages: [
@@ -60,12 +60,12 @@ test('the raw prompt view is exactly what the engine received', async ({ page, h
   expect(raw).toBe(expected);
   expect(raw.endsWith('<|start_header_id|>assistant<|end_header_id|>\n\n')).toBe(true);
   // Special tokens are marked.
-  await expect(panel(page).getByTestId('panel-raw-prompt').locator('mark', { hasText: '<|eot_id|>' }).first()).toBeVisible();
+  await expect(panel(page).getByTestId('raw-prompt').locator('mark', { hasText: '<|eot_id|>' }).first()).toBeVisible();
   // The token count is llama.cpp's own count for that text, the same the reply's stats report.
   const stats = (await replies(page).last().getByTestId('reply-stats').textContent()) ?? '';
   const promptTokens = /(\d+) prompt/.exec(stats)?.[1];
-  await expect(panel(page).getByTestId('raw-prompt-count')).toContainText(`${promptTokens} tokens`);
-  await expect(panel(page).getByTestId('raw-prompt-count')).toContainText('<|begin_of_text|>');
+  await expect(panel(page).getByTestId('raw-prompt-tokens')).toHaveText(`${promptTokens} tokens.`);
+  await expect(panel(page).getByTestId('raw-prompt-added')).toHaveText('<|begin_of_text|>');
   await expect(panel(page).getByTestId('chat-template')).toContainText('start_header_id', { useInnerText: false });
 });
 

@@ -29,21 +29,27 @@ async function verifiedJson<T>(modelId: string, path: string): Promise<T> {
 }
 
 // Pieces of a reply are posted in batches: one message per ~16 ms instead of per token.
-function batcher(onText: (text: string) => void): { push(text: string): void; flush(): void } {
+// `flush` resolves once the page has received every piece: the callback travels on its own
+// message port, so without waiting the final result could overtake the last pieces.
+function batcher(onText: (text: string) => unknown): { push(text: string): void; flush(): Promise<void> } {
   let pending = '';
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = (): void => {
+  const delivered: Promise<unknown>[] = [];
+  const send = (): void => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (pending) onText(pending);
+    if (pending) delivered.push(Promise.resolve(onText(pending)));
     pending = '';
   };
   return {
     push(text) {
       pending += text;
-      timer ??= setTimeout(flush, 16);
+      timer ??= setTimeout(send, 16);
     },
-    flush,
+    async flush() {
+      send();
+      await Promise.allSettled(delivered);
+    },
   };
 }
 
@@ -111,10 +117,10 @@ export const engineApi = {
     const batch = batcher(onText);
     try {
       const result = await engine.generate(messages, sampling, controller.signal, batch.push);
-      batch.flush();
+      await batch.flush();
       return { ok: true, value: result };
     } catch (error) {
-      batch.flush();
+      await batch.flush();
       return fail(classifyEngineError(error));
     } finally {
       if (generation === controller) generation = null;
