@@ -38,3 +38,9 @@ export async function readSetting<T>(key: string, fallback: T): Promise<T> {
 export async function writeSetting(key: string, value: unknown): Promise<void> {
   await (await appDb()).put('settings', value, key);
 }
+
+/** Deletes every setting and every conversation: the database is left empty. */
+export async function clearAppData(): Promise<void> {
+  const tx = (await appDb()).transaction(['settings', 'conversations'], 'readwrite');
+  await Promise.all([tx.objectStore('settings').clear(), tx.objectStore('conversations').clear(), tx.done]);
+}

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type ConsoleMessage, type Page, type Worker } from '@playwright/test';
 import { defaultTestRepos, startModelHost, type ModelHost } from '../fixtures/modelHost';
 
 /** Ids of the generated test models the host publishes in its catalog. */
@@ -34,9 +34,28 @@ export const test = base.extend<HarnessFixtures>({
           console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
         );
       });
-      context.on('console', (message) => {
+      const collect = (message: ConsoleMessage): void => {
         if (/CSP violation|Content Security Policy/i.test(message.text())) violations.push(message.text());
-      });
+      };
+      context.on('console', collect);
+      // Workers have policies of their own (from their script's headers); their reports go to
+      // their own console. (A violation in a worker's first milliseconds can be missed.)
+      const watchWorker = (worker: Worker): void => {
+        worker.on('console', collect);
+        void worker
+          .evaluate(() =>
+            addEventListener('securitypolicyviolation', (e) =>
+              console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} in a worker (${e.sourceFile}:${e.lineNumber})`),
+            ),
+          )
+          .catch(() => {});
+      };
+      const watchPage = (page: Page): void => {
+        page.on('worker', watchWorker);
+        page.workers().forEach(watchWorker);
+      };
+      context.on('page', watchPage);
+      context.pages().forEach(watchPage);
       await use(violations);
       expect(violations, 'Content-Security-Policy violations').toEqual([]);
     },

@@ -277,6 +277,12 @@ export const storeApi = {
     await clearWebllmCaches();
   },
 
+  /** Deletes every model and the model lists kept from hosts: nothing of any host stays. */
+  async forgetAll(): Promise<void> {
+    await storeApi.deleteAll();
+    await (await storeDb()).clear('hostCatalogs');
+  },
+
   /** Usage and quota for this origin, and whether storage is persistent. */
   async storage(): Promise<StorageInfo> {
     const storage = globalThis.navigator?.storage;
