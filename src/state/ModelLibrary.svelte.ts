@@ -32,11 +32,11 @@ export class ModelLibrary {
     this.#licences = licences;
   }
 
-  /** Loads the catalog for a host and what the store holds. */
-  async load(hostUrl: string): Promise<void> {
+  /** Loads the catalog for a host (asking the host only when `refresh`) and what is stored. */
+  async load(hostUrl: string, options: { refresh?: boolean } = {}): Promise<void> {
     this.#hostUrl = hostUrl;
     try {
-      this.catalog = await this.#bridge.api.catalog(hostUrl);
+      this.catalog = await this.#bridge.api.catalog(hostUrl, options);
       this.catalogError = null;
     } catch (error) {
       this.catalogError = error instanceof Error ? error.message : String(error);

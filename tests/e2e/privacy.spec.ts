@@ -60,8 +60,8 @@ test.describe('network audit', () => {
     });
     expect(elsewhere, 'requests to other destinations').toEqual([]);
     expect(seen.filter((r) => r.url.startsWith(host.url)).length).toBeGreaterThan(0);
-    // After the download the model host only heard the model list being refreshed at the reload.
-    expect(host.requests.map((r) => r.path)).toEqual(['/hearth-catalog.json']);
+    // After the download the model host heard nothing: not at the reload, not while chatting.
+    expect(host.requests.map((r) => r.path)).toEqual([]);
   });
 });
 

@@ -47,21 +47,27 @@ export interface StorageInfo {
 
 const downloads = new Map<string, AbortController>();
 
-async function fetchHostCatalog(hostUrl: string): Promise<CatalogEntry[]> {
+/**
+ * The catalog a model host publishes. It is fetched on the first visit to a host and when the
+ * user asks (changing or refreshing the host); otherwise the copy kept from then is used, so
+ * opening the app sends nothing to the model host: it hears from us only while downloading.
+ */
+async function hostCatalog(hostUrl: string, refresh: boolean): Promise<CatalogEntry[]> {
   const db = await storeDb();
+  const kept = await db.get('hostCatalogs', hostUrl);
+  if (kept && !refresh) return kept.entries;
   try {
     const response = await fetch(new URL('hearth-catalog.json', hostUrl.endsWith('/') ? hostUrl : `${hostUrl}/`), {
       cache: 'no-store',
     });
-    if (response.ok) {
-      const entries = (await response.json()) as CatalogEntry[];
-      await db.put('hostCatalogs', { hostUrl, entries, fetchedAt: Date.now() });
-      return entries;
-    }
+    // A host without a catalog (Hugging Face itself) is remembered as such: no asking again.
+    const entries = response.ok ? ((await response.json()) as CatalogEntry[]) : [];
+    await db.put('hostCatalogs', { hostUrl, entries, fetchedAt: Date.now() });
+    return entries;
   } catch {
-    // Offline or no catalog at this host: fall back to the copy kept from the last visit.
+    // Offline: the copy kept from the last visit, if any.
+    return kept?.entries ?? [];
   }
-  return (await db.get('hostCatalogs', hostUrl))?.entries ?? [];
 }
 
 async function summarize(modelId: string): Promise<CachedModel | undefined> {
@@ -109,9 +115,9 @@ async function hashBlobs(blobs: Blob[]): Promise<string> {
 
 /** The store worker's API. Every call returns typed data; failures are typed `StoreError`s. */
 export const storeApi = {
-  /** Built-in entries plus the ones the model host publishes (kept for offline use). */
-  async catalog(hostUrl: string): Promise<CatalogEntry[]> {
-    const hosted = await fetchHostCatalog(hostUrl);
+  /** Built-in entries plus the ones the model host publishes (kept, for offline use too). */
+  async catalog(hostUrl: string, options: { refresh?: boolean } = {}): Promise<CatalogEntry[]> {
+    const hosted = await hostCatalog(hostUrl, options.refresh === true);
     const ids = new Set(hosted.map((e) => e.id));
     return [...hosted, ...builtinCatalog.filter((e) => !ids.has(e.id))];
   },
