@@ -38,7 +38,6 @@ export class Conversations {
 
   // Private conversations exist only here, so switching away and back does not lose them.
   // Not reactive on purpose: the UI reads `list` and `current`.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #private = new Map<string, Conversation>();
   readonly #saver = coalescedSaver(
     async (c) => {

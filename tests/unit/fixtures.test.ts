@@ -13,7 +13,7 @@ import {
   programmedSuccessor,
 } from '../fixtures/gguf';
 import { MODEL_LIB_FILE, makeFakeModelLib, makeMlcRepo, type TensorCache } from '../fixtures/mlc';
-import { defaultTestRepos, startModelHost, type ModelHost } from '../fixtures/modelHost';
+import { defaultTestRepos, startModelHost, tinyRandomContext, type ModelHost } from '../fixtures/modelHost';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -129,7 +129,7 @@ describe('model host', () => {
   beforeAll(async () => {
     host = await startModelHost({ port: 0, repos: defaultTestRepos() });
     commit = host.commits.get('hearth-test/Tiny-Llama-GGUF')!;
-    gguf = makeTinyLlamaGguf({ seed: 1 });
+    gguf = makeTinyLlamaGguf({ seed: 1, nCtx: tinyRandomContext });
   });
   afterAll(async () => {
     await host.close();

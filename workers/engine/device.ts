@@ -23,7 +23,7 @@ export async function probeDevice(): Promise<DeviceReport> {
   };
   const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) return { ...base, webgpu: false, webgpuProblem: 'this browser has no WebGPU' };
-  let adapter: GpuAdapterLike | null = null;
+  let adapter: GpuAdapterLike | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
