@@ -1,7 +1,7 @@
 import { Template } from '@huggingface/jinja';
 import type { Page } from '@playwright/test';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY, PROGRAMMED_REPLY_WORDS } from '../fixtures/gguf';
-import { openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
+import { importConversation, openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
 import { expect, openApp, test, testModels } from './harness';
 
 // Real tokens from the generated test GGUFs. The programmed model reads 256 tokens; the random
@@ -401,27 +401,9 @@ test.describe('chat behaviour at the edges', () => {
       '- [x] done task',
       '```js\nconsole.log("<script>not run</script>");\n```',
     ].join('\n\n');
-    const now = Date.now();
-    const file = {
-      format: 'hearth-conversation',
-      version: 1,
-      conversation: {
-        id: 'nasty',
-        title: 'Nasty output',
-        createdAt: now,
-        updatedAt: now,
-        model: null,
-        settings: { systemPrompt: '', temperature: 0.6, topP: 0.9, maxTokens: 128 },
-        messages: [
-          { id: 'u1', role: 'user', content: `Show me <img src="${h}/user-pixel.png" onerror="window.__pwned=9">`, createdAt: now, status: 'complete' },
-          { id: 'a1', role: 'assistant', content: nasty, createdAt: now, status: 'complete' },
-        ],
-        branches: [],
-      },
-    };
     host.clearRequests();
     hostRequests.length = 0;
-    await page.getByLabel('Import JSON').setInputFiles({ name: 'nasty.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await importConversation(page, { title: 'Nasty output', user: `Show me <img src="${h}/user-pixel.png" onerror="window.__pwned=9">`, assistant: nasty });
     const body = replies(page).last().getByTestId('message-body');
     await expect(body.getByRole('heading', { name: 'Output with everything' })).toBeVisible();
     await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Nasty output/ })).toBeVisible();
@@ -535,7 +517,9 @@ test.describe('chat behaviour at the edges', () => {
     await expect(page.locator('article[data-role="user"]').last().getByTestId('message-body')).toHaveText('First line\nsecond line');
     await waitForReply(page);
     await expect(replies(page).last()).toHaveAttribute('data-status', 'interrupted');
-    expect(await completionTokens(replies(page).last())).toBeLessThan(limit);
+    // A Stop that lands before the first token ends the reply empty, with no stats to report.
+    const stoppedStats = await replies(page).last().getByTestId('reply-stats').innerText();
+    expect(Number(/(\d+) completion tokens/.exec(stoppedStats)?.[1] ?? 0)).toBeLessThan(limit);
     expect(await page.evaluate(() => (window as unknown as { __focusLog: string[] }).__focusLog)).toEqual(['BUTTON Stop', 'TEXTAREA']);
     // Focus is not lost with the Stop button: the next message can be typed right away.
     await expect(box).toBeFocused();

@@ -29,3 +29,29 @@ export function replies(page: Page) {
 export async function waitForReply(page: Page): Promise<void> {
   await expect(replies(page).last()).not.toHaveAttribute('data-status', 'streaming', { timeout: 60_000 });
 }
+
+/**
+ * Imports a two-message conversation through the app's "Import JSON" control, as a user would
+ * with a file: a way to put any text in an assistant message (the models can only say theirs).
+ */
+export async function importConversation(page: Page, options: { title: string; user: string; assistant: string }): Promise<void> {
+  const now = Date.now();
+  const file = {
+    format: 'hearth-conversation',
+    version: 1,
+    conversation: {
+      id: options.title,
+      title: options.title,
+      createdAt: now,
+      updatedAt: now,
+      model: null,
+      settings: { systemPrompt: '', temperature: 0.6, topP: 0.9, maxTokens: 64 },
+      messages: [
+        { id: 'u1', role: 'user', content: options.user, createdAt: now, status: 'complete' },
+        { id: 'a1', role: 'assistant', content: options.assistant, createdAt: now, status: 'complete' },
+      ],
+      branches: [],
+    },
+  };
+  await page.getByLabel('Import JSON').setInputFiles({ name: 'conversation.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+}

@@ -1,6 +1,6 @@
 import type { Request } from '@playwright/test';
 import { PROGRAMMED_REPLY } from '../fixtures/gguf';
-import { replies, sendMessage, waitForReply } from './chatHarness';
+import { importConversation, replies, sendMessage, waitForReply } from './chatHarness';
 import { expect, modelRow, openApp, test, testModels } from './harness';
 import { downloadModel, dumpIndexedDb, expectControlled } from './privacyHarness';
 
@@ -113,25 +113,7 @@ test.describe('Content-Security-Policy', () => {
       '<img src="x" onerror="window.__pwned = \'img\'">',
       '<a href="javascript:window.__pwned=\'link\'">click</a> <svg onload="window.__pwned=\'svg\'"></svg>',
     ].join('\n\n');
-    const now = Date.now();
-    const file = {
-      format: 'hearth-conversation',
-      version: 1,
-      conversation: {
-        id: 'attack',
-        title: 'Attack',
-        createdAt: now,
-        updatedAt: now,
-        model: null,
-        settings: { systemPrompt: '', temperature: 0.6, topP: 0.9, maxTokens: 64 },
-        messages: [
-          { id: 'u1', role: 'user', content: 'hi', createdAt: now, status: 'complete' },
-          { id: 'a1', role: 'assistant', content: attack, createdAt: now, status: 'complete' },
-        ],
-        branches: [],
-      },
-    };
-    await page.locator('input[type="file"][accept*="json"]').setInputFiles({ name: 'attack.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await importConversation(page, { title: 'Attack', user: 'hi', assistant: attack });
     const body = replies(page).last().getByTestId('message-body');
     await expect(body).toContainText('Here you go');
     expect(await body.locator('script, img, svg, [onerror], [onload]').count()).toBe(0);

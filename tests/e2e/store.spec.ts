@@ -199,3 +199,35 @@ test('a stored file damaged on disk is found by Verify and re-downloaded alone',
   await modelRow(page, testModels.mlc).getByRole('button', { name: /^Verify/ }).click();
   await expect(modelRow(page, testModels.mlc).getByTestId('check')).toHaveAttribute('data-ok', 'true');
 });
+
+test('cancel stops a download and keeps what was verified; resume completes it; delete all empties the store', async ({ page, host }) => {
+  // Slow the weights so there is a download to cancel.
+  host.setFault({ kind: 'slow', path: '.gguf', bytesPerSecond: 150_000 });
+  await openApp(page, host);
+  await startDownload(page, testModels.gguf);
+  const row = modelRow(page, testModels.gguf);
+  await expect(row.locator('li[data-file$=".gguf"]')).toHaveAttribute('data-state', 'downloading');
+  await expect(row.getByTestId('rate')).not.toHaveText('—');
+  await expect(row.getByTestId('eta')).toContainText(/\d+ s left|\d+ min/);
+  await row.getByRole('button', { name: /^Cancel download/ }).click();
+  await expect(row.locator('[data-error="AbortedError"]')).toContainText('Download cancelled');
+  await expect(row).toHaveAttribute('data-status', 'partial');
+  const afterCancel = await idbContents(page);
+  expect(afterCancel.files.some((k) => k.endsWith('.gguf'))).toBe(false);
+
+  host.clearFaults();
+  host.clearRequests();
+  await startDownload(page, testModels.gguf);
+  await expectCached(page, testModels.gguf);
+  // Files verified before the cancel were not fetched again.
+  for (const done of afterCancel.files.map((k) => k.split('|')[1])) expect(fileRequests(host).map((r) => r.path)).not.toContain(done);
+
+  await startDownload(page, testModels.mlc);
+  await expectCached(page, testModels.mlc);
+  await page.getByRole('button', { name: 'Delete all models' }).click();
+  await page.getByRole('button', { name: 'Yes, delete all models' }).click();
+  await expect(row).toHaveAttribute('data-status', 'not downloaded');
+  await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
+  const empty = await idbContents(page);
+  expect(empty).toEqual({ webllm: { 'webllm/model': [], 'webllm/config': [], 'webllm/wasm': [] }, files: [], chunks: [], partials: [], models: [] });
+});
