@@ -54,14 +54,29 @@ export interface CoalescedSaver {
 export function coalescedSaver(
   save: (c: Conversation) => Promise<void> = saveConversation,
   onError: (error: unknown) => void = (error) => console.error('Saving a conversation failed', error),
+  minIntervalMs = 250,
 ): CoalescedSaver {
   // Keyed by id, so switching conversations mid-write never drops the other one's last state.
   const pending = new Map<string, Conversation>();
   let running: Promise<void> | null = null;
+  let lastStart = -Infinity;
+  let wake: (() => void) | null = null;
 
   async function drain(): Promise<void> {
     for (let next = pending.values().next(); !next.done; next = pending.values().next()) {
+      // A streaming reply changes many times a second: write it at most every minIntervalMs
+      // (flush() writes at once when the page goes away, so nothing is lost on close).
+      const wait = lastStart + minIntervalMs - performance.now();
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, wait);
+        });
+        wake = null;
+        continue;
+      }
       pending.delete(next.value.id);
+      lastStart = performance.now();
       try {
         await save(next.value);
       } catch (error) {
@@ -82,6 +97,7 @@ export function coalescedSaver(
       // what is queued is written now, beside it (transactions apply in the order they start).
       const now = [...pending.values()];
       pending.clear();
+      wake?.();
       await Promise.all(now.map((c) => save(c).catch(onError)));
       while (running) await running;
     },

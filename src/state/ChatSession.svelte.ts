@@ -77,7 +77,7 @@ export class ChatSession {
 
   /** Probes the device and recommends an entry of the catalog. */
   async probe(catalog: CatalogEntry[]): Promise<void> {
-    this.device = await this.#engine.api.device();
+    this.device = await this.#store.api.device();
     this.recommendation = recommend(this.device, catalog);
   }
 

@@ -44,9 +44,9 @@ describe('Semaphore', () => {
     r1();
   });
 
-  it('budgets memory at 1.5x the largest file, with a floor', () => {
-    expect(downloadLimits(131_334_144).memory.capacity).toBe(Math.ceil(131_334_144 * 1.5));
-    expect(downloadLimits(1000).memory.capacity).toBe(96 << 20);
+  it('budgets memory at the largest file, with a floor', () => {
+    expect(downloadLimits(131_334_144).memory.capacity).toBe(131_334_144);
+    expect(downloadLimits(1000).memory.capacity).toBe(64 << 20);
     expect(downloadLimits(1, 3).fetches.capacity).toBe(3);
   });
 });

@@ -1,9 +1,7 @@
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../shared/chat';
-import type { DeviceReport } from '../shared/device';
 import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
 import { storeApi } from '../store/storeApi';
-import { probeDevice } from './device';
 import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
 import { WebllmEngine } from './webllmEngine';
 import { WllamaEngine } from './wllamaEngine';
@@ -55,11 +53,6 @@ function batcher(onText: (text: string) => unknown): { push(text: string): void;
 
 /** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (CPU). */
 export const engineApi = {
-  /** What the device offers: WebGPU, shader-f16, limits, cores. */
-  device(): Promise<DeviceReport> {
-    return probeDevice();
-  },
-
   /**
    * Loads a downloaded model. Every file must be present with its recorded size first; a
    * damaged file is dropped and reported, so the page can repair it before trying again.

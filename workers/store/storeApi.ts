@@ -1,4 +1,6 @@
 import { createSHA256 } from 'hash-wasm';
+import type { DeviceReport } from '../shared/device';
+import { probeDevice } from '../engine/device';
 import { builtinCatalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../shared/catalog';
 import { toStoreError, type StoreError } from '../shared/errors';
@@ -287,6 +289,14 @@ export const storeApi = {
   async forgetAll(): Promise<void> {
     await storeApi.deleteAll();
     await (await storeDb()).clear('hostCatalogs');
+  },
+
+  /**
+   * What the device offers (WebGPU, shader-f16, limits, cores). Probed here, in the small store
+   * worker, so the engine worker and its engines (megabytes of code) load only with a model.
+   */
+  device(): Promise<DeviceReport> {
+    return probeDevice();
   },
 
   /** Usage and quota for this origin, and whether storage is persistent. */
