@@ -42,8 +42,8 @@ export interface DirectRun {
   totalMs: number;
 }
 
-/** Runs in the direct page: load the GGUF from the host, generate `maxTokens` greedily. */
-export async function runWllamaDirect(args: { ggufUrl: string; prompt: string; maxTokens: number; nCtx: number; threads: number }): Promise<DirectRun> {
+/** Runs in the direct page: load the GGUF from the host once, then generate `maxTokens` greedily `runs` times. */
+export async function runWllamaDirect(args: { ggufUrl: string; prompt: string; maxTokens: number; nCtx: number; threads: number; runs: number }): Promise<DirectRun[]> {
   const moduleUrl = '/wllama/index.js';
   const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama/esm/index.js');
   const quiet = { debug() {}, log() {}, warn() {}, error: console.error };
@@ -51,17 +51,20 @@ export async function runWllamaDirect(args: { ggufUrl: string; prompt: string; m
   wllama.setCompat(null);
   const blob = await (await fetch(args.ggufUrl)).blob();
   await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads });
-  const started = performance.now();
-  let first = 0;
-  let tokens = 0;
-  let decodePerS = 0;
-  const stream = await wllama.createCompletion({ prompt: args.prompt, stream: true, max_tokens: args.maxTokens, temperature: 0, top_p: 1 });
-  for await (const chunk of stream) {
-    if (chunk.choices[0]?.text) first ||= performance.now();
-    if (chunk.usage) tokens = chunk.usage.completion_tokens;
-    if (chunk.timings) decodePerS = chunk.timings.predicted_per_second;
+  const results: DirectRun[] = [];
+  for (let run = 0; run < args.runs; run++) {
+    const started = performance.now();
+    let first = 0;
+    let tokens = 0;
+    let decodePerS = 0;
+    const stream = await wllama.createCompletion({ prompt: args.prompt, stream: true, max_tokens: args.maxTokens, temperature: 0, top_p: 1 });
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.text) first ||= performance.now();
+      if (chunk.usage) tokens = chunk.usage.completion_tokens;
+      if (chunk.timings) decodePerS = chunk.timings.predicted_per_second;
+    }
+    results.push({ tokens, decodePerS, firstTokenMs: first - started, totalMs: performance.now() - started });
   }
-  const totalMs = performance.now() - started;
   await wllama.exit();
-  return { tokens, decodePerS, firstTokenMs: first - started, totalMs };
+  return results;
 }
