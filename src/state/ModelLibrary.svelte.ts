@@ -94,7 +94,7 @@ export class ModelLibrary {
   async verify(entry: CatalogEntry): Promise<CheckReport> {
     this.verifying = new Set([...this.verifying, entry.id]);
     try {
-      const report = await this.#bridge.api.check(entry.id, { rehash: true });
+      const report = await this.#bridge.api.check(entry.id, 'hash');
       this.checks = { ...this.checks, [entry.id]: report };
       if (!report.ok) {
         await this.refresh();

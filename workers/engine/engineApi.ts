@@ -61,7 +61,7 @@ export const engineApi = {
     await engineApi.unload();
     onProgress?.({ phase: 'checking', fraction: 0, text: 'Checking the stored files' });
     const manifest = await storeApi.manifest(entry.id);
-    const check = await storeApi.check(entry.id, { rehash: false });
+    const check = await storeApi.check(entry.id, 'presence');
     if (!manifest || !check.ok) {
       return fail({
         name: 'ModelNotReadyError',

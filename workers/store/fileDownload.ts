@@ -2,7 +2,7 @@ import { createSHA1, createSHA256, type IHasher } from 'hash-wasm';
 import { TypedError, type IntegrityError, type NetworkError } from '../shared/errors';
 import type { FileState } from '../shared/progress';
 import { droppedError, isRetryableStatus, openBody, sleep, type OpenBody } from './fetchBody';
-import { gitBlobSha1Hex, sha256Hex, toHex } from './hashing';
+import { gitBlobSha1Hex, sha256Hex } from './hashing';
 import type { ManifestFile } from './manifest';
 import { chunkRange, dropFileBytes, storeDb, type PartialFile, type VerifiedFile } from './schema';
 import { putWebllmRecord } from './webllmCache';
@@ -381,4 +381,3 @@ export async function downloadFile(ctx: FileDownloadContext, tuning: DownloadTun
   return verified;
 }
 
-export { toHex };

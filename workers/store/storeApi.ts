@@ -9,8 +9,7 @@ import { sha256Hex } from './hashing';
 import { resolveManifest, type ModelManifest, type WebllmScope } from './manifest';
 import { downloadModel, type DownloadOutcome } from './modelDownload';
 import { chunkRange, storeDb } from './schema';
-import { clearWebllmCaches, deleteWebllmRecords, getWebllmRecord } from './webllmCache';
-import { defaultTuning, type DownloadTuning } from './fileDownload';
+import { clearWebllmCaches, deleteWebllmRecords, getWebllmRecord, hasWebllmRecord } from './webllmCache';
 
 /** A model in the store, as the UI lists it. */
 export interface CachedModel {
@@ -35,10 +34,18 @@ export interface CheckReport {
   ok: boolean;
   /** Files missing or damaged; their bytes were dropped so a download repairs just them. */
   bad: { path: string; reason: string }[];
-  rehashed: boolean;
+  depth: CheckDepth;
   bytesChecked: number;
   ms: number;
 }
+
+/**
+ * How deep a check goes. `presence`: every file has its verified record and its bytes are where
+ * they belong, read from no file (the engine load: the engine reads the bytes right after, and
+ * they were hashed before they were stored). `size`: every byte is read back and counted.
+ * `hash`: every byte is read and hashed again ("Verify").
+ */
+export type CheckDepth = 'presence' | 'size' | 'hash';
 
 /** Storage numbers for the storage view. */
 export interface StorageInfo {
@@ -149,7 +156,6 @@ export const storeApi = {
     entry: CatalogEntry,
     hostUrl: string,
     onProgress: (progress: DownloadProgress) => void,
-    tuning?: Partial<DownloadTuning>,
   ): Promise<DownloadOutcome> {
     if (downloads.has(entry.id)) {
       return { ok: false, errors: [{ name: 'StorageError', message: 'This model is already downloading.', modelId: entry.id }] };
@@ -168,7 +174,6 @@ export const storeApi = {
       return await downloadModel(manifest, {
         signal: controller.signal,
         onProgress,
-        tuning: { ...defaultTuning, ...tuning },
       });
     } catch (error) {
       if (controller.signal.aborted) {
@@ -186,15 +191,14 @@ export const storeApi = {
   },
 
   /**
-   * The check before a model is handed to an engine: every file present with its exact size
-   * (always), and with `rehash` every byte hashed again. A bad file's bytes are dropped so the
-   * next download repairs that file alone.
+   * Checks a model's stored files to a depth (see `CheckDepth`). A bad file's bytes are dropped
+   * so the next download repairs that file alone.
    */
-  async check(modelId: string, options: { rehash: boolean } = { rehash: false }): Promise<CheckReport> {
+  async check(modelId: string, depth: CheckDepth): Promise<CheckReport> {
     const started = performance.now();
     const db = await storeDb();
     const model = await db.get('models', modelId);
-    if (!model) return { modelId, ok: false, bad: [{ path: '*', reason: 'not downloaded' }], rehashed: options.rehash, bytesChecked: 0, ms: 0 };
+    if (!model) return { modelId, ok: false, bad: [{ path: '*', reason: 'not downloaded' }], depth, bytesChecked: 0, ms: 0 };
     const verified = new Map((await db.getAllFromIndex('files', 'byModel', modelId)).map((f) => [f.path, f]));
     const bad: CheckReport['bad'] = [];
     let bytesChecked = 0;
@@ -206,24 +210,30 @@ export const storeApi = {
       }
       let reason: string | null = null;
       if (file.target.kind === 'webllm') {
-        const data = await getWebllmRecord(file.target.scope, file.target.key);
-        if (data === undefined) reason = 'missing from the engine cache';
-        else if (data instanceof ArrayBuffer) {
-          if (data.byteLength !== record.size) reason = `size ${data.byteLength}, expected ${record.size}`;
-          else if (options.rehash && (await sha256Hex(new Uint8Array(data))) !== record.sha256) reason = 'hash mismatch';
-          bytesChecked += data.byteLength;
+        if (depth === 'presence') {
+          // A key lookup: reading a 131 MB value to learn its length would double the load's I/O.
+          if (!(await hasWebllmRecord(file.target.scope, file.target.key))) reason = 'missing from the engine cache';
+        } else {
+          const data = await getWebllmRecord(file.target.scope, file.target.key);
+          if (data === undefined) reason = 'missing from the engine cache';
+          else if (data instanceof ArrayBuffer) {
+            if (data.byteLength !== record.size) reason = `size ${data.byteLength}, expected ${record.size}`;
+            else if (depth === 'hash' && (await sha256Hex(new Uint8Array(data))) !== record.sha256) reason = 'hash mismatch';
+            bytesChecked += data.byteLength;
+          }
         }
       } else {
+        // Chunk sizes come with the Blob handles, without reading their bytes: checked at every depth.
         const chunks = await db.getAll('chunks', chunkRange(modelId, file.path));
-        const size = chunks.reduce((s, c) => s + c.data.size, 0);
+        const size = chunks.reduce((sum, c) => sum + c.data.size, 0);
         if (size !== record.size) reason = `size ${size}, expected ${record.size}`;
-        else if (options.rehash && (await hashBlobs(chunks.map((c) => c.data))) !== record.sha256) reason = 'hash mismatch';
-        bytesChecked += size;
+        else if (depth === 'hash' && (await hashBlobs(chunks.map((c) => c.data))) !== record.sha256) reason = 'hash mismatch';
+        if (depth !== 'presence') bytesChecked += size;
       }
       if (reason) bad.push({ path: file.path, reason });
     }
     for (const { path, reason } of bad) if (reason !== 'missing') await dropVerified(modelId, path, model.manifest);
-    return { modelId, ok: bad.length === 0, bad, rehashed: options.rehash, bytesChecked, ms: performance.now() - started };
+    return { modelId, ok: bad.length === 0, bad, depth, bytesChecked, ms: performance.now() - started };
   },
 
   /** Every verified file of a model: path, size, SHA-256 of the stored bytes, when verified. */
