@@ -5,8 +5,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { downloadModel, dumpIndexedDb, expectControlled, startAppServer } from './privacyHarness';
+
+/**
+ * Offline again after a navigation. Chromium 150 (Debian's) forgets the emulated offline state
+ * when a reload swaps the cross-origin-isolated page into a new renderer: `navigator.onLine`
+ * turns true and requests go out. Toggling sends the state to the new renderer.
+ */
+async function reassertOffline(context: BrowserContext): Promise<void> {
+  await context.setOffline(false);
+  await context.setOffline(true);
+}
 
 /** Loads a downloaded model in the engine. */
 async function loadModel(page: Page, id: string): Promise<void> {
@@ -44,6 +54,7 @@ test.describe('offline after the first visit', () => {
     });
 
     await page.reload();
+    await reassertOffline(context);
     await expect(page.locator('main[data-ready="true"]')).toBeVisible();
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     // The service worker's copy keeps the cross-origin isolation headers: llama.cpp keeps its threads.
