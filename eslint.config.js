@@ -26,4 +26,30 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
+  // The arrows of the worker layer run one way (shared/STYLE.md): the page imports worker types
+  // from workers/shared/ only; the engine reads the store through storeReader.ts alone, so its
+  // bundle carries no download code, hasher or catalog; nothing in workers/ imports the page.
+  {
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: 'workers/(store|engine|catalog)/', message: 'The page imports worker types from workers/shared/ (storeProtocol.ts, engineProtocol.ts) only.' }] }],
+    },
+  },
+  {
+    files: ['workers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)src/', message: 'Nothing in workers/ imports the page.' }] }],
+    },
+  },
+  {
+    files: ['workers/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^\\.\\./store/(?!storeReader$)', message: 'The engine reads the store through storeReader.ts only.' },
+        { regex: '^\\.\\./catalog/', message: 'The engine bundle carries no catalog.' },
+        { regex: '^hash-wasm$', message: 'The engine bundle carries no hasher.' },
+        { regex: '(^|/)src/', message: 'Nothing in workers/ imports the page.' },
+      ] }],
+    },
+  },
 );

@@ -1,8 +1,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineMessage, SamplingSettings } from '../../workers/shared/chat';
 import type { EngineResult } from '../../workers/shared/engineErrors';
-import type { EngineApi } from '../../workers/engine/engineApi';
-import type { ReplyResult } from '../../workers/engine/types';
+import type { EngineApi, ReplyResult } from '../../workers/shared/engineProtocol';
 
 /** A reply being generated: its text as it streams, and how it ended. */
 export interface ReplyStream {

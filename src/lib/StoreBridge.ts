@@ -1,5 +1,5 @@
 import { wrap, type Remote } from 'comlink';
-import type { StoreApi } from '../../workers/store/storeApi';
+import type { StoreApi } from '../../workers/shared/storeProtocol';
 
 /**
  * Owns the store worker: started on first use, ended by `terminate`. The page talks to it only

@@ -3,8 +3,7 @@ import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
 import type { DeviceReport, Recommendation } from '../../workers/shared/device';
 import { recommend } from '../../workers/shared/device';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { LoadProgress } from '../../workers/engine/engineApi';
-import type { LoadedModel, RawPrompt } from '../../workers/engine/types';
+import type { LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
 import { proxy } from 'comlink';
 import { fitContext, isPromptTooLong } from '../lib/contextWindow';
 import {
@@ -102,7 +101,7 @@ export class ChatSession {
         }
         this.error = result.error;
         if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
-        await this.#library.download(entry);
+        await this.#library.repair(entry);
       }
       this.loaded = null;
       this.loadedEntry = null;

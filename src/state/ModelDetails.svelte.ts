@@ -1,4 +1,4 @@
-import type { ModelManifest } from '../../workers/store/manifest';
+import type { ModelManifest } from '../../workers/shared/storeProtocol';
 import type { StoreBridge } from '../lib/StoreBridge';
 import type { BomFile } from '../lib/bom';
 

@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { StoreError } from '../../workers/shared/errors';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { CachedModel, CheckReport, StorageInfo } from '../../workers/store/storeApi';
+import type { CachedModel, CheckReport, StorageInfo } from '../../workers/shared/storeProtocol';
 import type { StoreBridge } from '../lib/StoreBridge';
 import type { Licences } from './Licences.svelte';
 
@@ -106,6 +106,16 @@ export class ModelLibrary {
       rest.delete(entry.id);
       this.verifying = rest;
     }
+  }
+
+  /**
+   * Repairs a model an engine found incomplete: the store drops the files that are not in
+   * place (the engine worker only reads the store) and downloads them again, alone.
+   */
+  async repair(entry: CatalogEntry): Promise<void> {
+    await this.#bridge.api.check(entry.id, 'presence');
+    await this.refresh();
+    await this.download(entry);
   }
 
   /** Cancels a running download. */

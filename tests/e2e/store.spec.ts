@@ -1,4 +1,5 @@
-import { expectCached, expect, fileRequests, idbContents, modelRow, openApp, startDownload, test, testModels } from './harness';
+import { openChatWith } from './chatHarness';
+import { expectCached, expect, fileRequests, idbContents, modelRow, openApp, startDownload, storedChunkedSha256, test, testModels } from './harness';
 
 test.describe('verified model store', () => {
   test('downloads, verifies and stores every file; after a reload it is cached and nothing is fetched', async ({ page, host }) => {
@@ -230,4 +231,34 @@ test('cancel stops a download and keeps what was verified; resume completes it; 
   await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
   const empty = await idbContents(page);
   expect(empty).toEqual({ webllm: { 'webllm/model': [], 'webllm/config': [], 'webllm/wasm': [] }, files: [], chunks: [], partials: [], models: [] });
+});
+
+test('a model whose bytes went missing from disk is repaired when it loads: that file alone is fetched again', async ({ page, host }) => {
+  await openChatWith(page, host, testModels.programmed);
+  // Drop the GGUF's last chunk, as a browser that evicted part of the data might.
+  const weights = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('hearth-store');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const store = db.transaction('chunks', 'readwrite').objectStore('chunks');
+    const keys = await new Promise<IDBValidKey[]>((resolve) => {
+      const r = store.getAllKeys();
+      r.onsuccess = () => resolve(r.result);
+    });
+    const last = keys.filter((k) => String((k as unknown[])[1]).endsWith('.gguf')).pop() as IDBValidKey;
+    await new Promise((resolve) => {
+      const r = store.delete(last);
+      r.onsuccess = resolve;
+    });
+    db.close();
+    return String((last as unknown[])[1]);
+  });
+  host.clearRequests();
+  await page.getByTestId('model-loader').getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${testModels.programmed}`, { timeout: 60_000 });
+  expect(fileRequests(host).map((r) => r.path)).toEqual([weights]);
+  const entry = (await host.catalog()).find((e) => e.id === testModels.programmed);
+  expect(await storedChunkedSha256(page, testModels.programmed, weights)).toBe(entry?.files.find((f) => f.path === weights)?.sha256);
 });

@@ -1,17 +1,11 @@
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../shared/chat';
 import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
-import { storeApi } from '../store/storeApi';
-import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
+import type { LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { missingFiles, readFileBlob, readManifest } from '../store/storeReader';
+import type { ChatEngine } from './types';
 import { WebllmEngine } from './webllmEngine';
 import { WllamaEngine } from './wllamaEngine';
-
-/** Loading progress in our own terms. */
-export interface LoadProgress {
-  phase: 'checking' | 'loading';
-  fraction: number;
-  text: string;
-}
 
 let engine: ChatEngine | null = null;
 let generation: AbortController | null = null;
@@ -22,7 +16,7 @@ function fail<T>(error: EngineError): EngineResult<T> {
 
 /** Reads a verified file's text from the store (chat config, for web-llm's defaults). */
 async function verifiedJson<T>(modelId: string, path: string): Promise<T> {
-  const blob = await storeApi.fileBlob(modelId, path);
+  const blob = await readFileBlob(modelId, path);
   return blob ? (JSON.parse(await blob.text()) as T) : ({} as T);
 }
 
@@ -54,25 +48,26 @@ function batcher(onText: (text: string) => unknown): { push(text: string): void;
 /** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (CPU). */
 export const engineApi = {
   /**
-   * Loads a downloaded model. Every file must be present with its recorded size first; a
-   * damaged file is dropped and reported, so the page can repair it before trying again.
+   * Loads a downloaded model. Every file must be present with its recorded size first; files
+   * that are not are reported (this worker never writes the store), so the page can have the
+   * store drop and download them again before trying again.
    */
   async load(entry: CatalogEntry, onProgress?: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
     await engineApi.unload();
     onProgress?.({ phase: 'checking', fraction: 0, text: 'Checking the stored files' });
-    const manifest = await storeApi.manifest(entry.id);
-    const check = await storeApi.check(entry.id, 'presence');
-    if (!manifest || !check.ok) {
+    const manifest = await readManifest(entry.id);
+    const missing = await missingFiles(entry.id);
+    if (!manifest || !missing || missing.length > 0) {
       return fail({
         name: 'ModelNotReadyError',
         message: 'Some files of this model are missing or damaged.',
-        badFiles: check.bad.map((b) => b.path),
+        badFiles: missing?.map((b) => b.path) ?? [],
       });
     }
     try {
       if (entry.engine === 'wllama') {
         const weights = manifest.files.find((f) => f.role === 'weights');
-        const blob = weights && (await storeApi.fileBlob(entry.id, weights.path));
+        const blob = weights && (await readFileBlob(entry.id, weights.path));
         if (!blob) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights ? [weights.path] : [] });
         onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into the CPU engine' });
         engine = await WllamaEngine.load(entry, blob);
@@ -133,6 +128,3 @@ export const engineApi = {
     await current?.unload().catch(() => {});
   },
 };
-
-/** The engine worker's API type, derived from its implementation. */
-export type EngineApi = typeof engineApi;

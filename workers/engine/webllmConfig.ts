@@ -1,6 +1,6 @@
 import type { AppConfig, ModelRecord } from '@mlc-ai/web-llm';
 import type { CatalogEntry } from '../shared/catalog';
-import type { ModelManifest } from '../store/manifest';
+import type { ModelManifest } from '../shared/storeProtocol';
 
 /**
  * The web-llm AppConfig for a model the store verified: the same absolute URLs the store used

@@ -2,10 +2,11 @@ import { MLCEngine } from '@mlc-ai/web-llm';
 import webllmPackage from '@mlc-ai/web-llm/package.json';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
-import type { ModelManifest } from '../store/manifest';
-import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
+import type { ModelManifest } from '../shared/storeProtocol';
+import type { LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { ChatEngine } from './types';
 import { webllmAppConfig } from './webllmConfig';
-import { probeDevice } from './device';
+import { probeDevice } from '../shared/deviceProbe';
 
 interface ChatConfigFile {
   conv_template?: unknown;

@@ -5,7 +5,8 @@ import wllamaPackage from '@wllama/wllama/package.json';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
-import type { ChatEngine, LoadedModel, RawPrompt, ReplyResult } from './types';
+import type { LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { ChatEngine } from './types';
 
 const quiet = { debug() {}, log() {}, warn() {}, error: console.error.bind(console) };
 

@@ -3,7 +3,7 @@ import { TypedError, type IntegrityError, type NetworkError } from '../shared/er
 import type { FileState } from '../shared/progress';
 import { droppedError, isRetryableStatus, openBody, sleep, type OpenBody } from './fetchBody';
 import { gitBlobSha1Hex, sha256Hex } from './hashing';
-import type { ManifestFile } from './manifest';
+import type { ManifestFile } from '../shared/storeProtocol';
 import { chunkRange, dropFileBytes, storeDb, type PartialFile, type VerifiedFile } from './schema';
 import { putWebllmRecord } from './webllmCache';
 import { downloadLimits, type DownloadLimits } from './semaphore';

@@ -1,52 +1,7 @@
 import type { CatalogEntry, FileRole } from '../shared/catalog';
 import { isCommitHash } from '../shared/catalog';
 import { TypedError } from '../shared/errors';
-
-/** The three web-llm cache scopes; each is its own IndexedDB database of that name. */
-export type WebllmScope = 'webllm/model' | 'webllm/config' | 'webllm/wasm';
-
-/** Where a verified file is put. */
-export type FileTarget =
-  | { kind: 'webllm'; scope: WebllmScope; key: string; storeAs: 'arraybuffer' | 'json' }
-  | { kind: 'chunks' };
-
-/**
- * What a file must hash to. Large (LFS) files have a SHA-256 from the catalog or the host's LFS
- * pointer; small non-LFS files on an unpinned entry only have a git blob id (SHA-1 of
- * `"blob <size>\0" + bytes`), which we check and then record the SHA-256 we computed. A model
- * library from a host with no hash API is recorded on first download (`first-use`).
- */
-export type Expected =
-  | { kind: 'sha256'; sha256: string }
-  | { kind: 'git-blob-sha1'; sha1: string }
-  | { kind: 'first-use' };
-
-/** One file of a resolved manifest: an absolute URL, an exact size and what it must hash to. */
-export interface ManifestFile {
-  path: string;
-  role: FileRole;
-  url: string;
-  size: number;
-  expected: Expected;
-  target: FileTarget;
-}
-
-/** A catalog entry resolved against a host and a commit: the exact bytes to fetch. */
-export interface ModelManifest {
-  modelId: string;
-  engine: CatalogEntry['engine'];
-  hostUrl: string;
-  repo: string;
-  revision: string;
-  /** Absolute base web-llm is given as `model` (ends with `/resolve/<rev>/`). */
-  baseUrl: string;
-  /** Absolute model library URL (web-llm entries only). */
-  modelLibUrl?: string;
-  files: ManifestFile[];
-  /** Where the expected hashes came from. */
-  hashesFrom: 'catalog' | 'host';
-  resolvedAt: number;
-}
+import type { FileTarget, ManifestFile, ModelManifest } from '../shared/storeProtocol';
 
 /** The files an engine needs from a repository listing, with their roles. */
 export function roleOf(path: string, engine: CatalogEntry['engine']): FileRole | null {

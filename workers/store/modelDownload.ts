@@ -2,12 +2,10 @@ import { TypedError, toStoreError, type QuotaError, type StoreError } from '../s
 import type { DownloadProgress, FileProgress, FileState } from '../shared/progress';
 import { RateWindow } from '../shared/rate';
 import { defaultTuning, downloadFile, type DownloadTuning } from './fileDownload';
-import type { ModelManifest } from './manifest';
+import type { DownloadOutcome, ModelManifest } from '../shared/storeProtocol';
 import { storeDb } from './schema';
 import { downloadLimits } from './semaphore';
 
-/** How a model download ended: every file verified, or the typed errors of the files that failed. */
-export type DownloadOutcome = { ok: true } | { ok: false; errors: StoreError[] };
 
 export interface ModelDownloadOptions {
   signal: AbortSignal;

@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CatalogEntry } from '../shared/catalog';
-import type { ManifestFile, ModelManifest } from './manifest';
+import type { ManifestFile, ModelManifest } from '../shared/storeProtocol';
 
 /** A file that was fetched, hashed and found equal to what was expected. */
 export interface VerifiedFile {

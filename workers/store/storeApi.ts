@@ -1,58 +1,17 @@
 import { createSHA256 } from 'hash-wasm';
 import type { DeviceReport } from '../shared/device';
-import { probeDevice } from '../engine/device';
+import { probeDevice } from '../shared/deviceProbe';
 import { builtinCatalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../shared/catalog';
-import { toStoreError, type StoreError } from '../shared/errors';
+import { toStoreError } from '../shared/errors';
 import type { DownloadProgress } from '../shared/progress';
 import { sha256Hex } from './hashing';
-import { resolveManifest, type ModelManifest, type WebllmScope } from './manifest';
-import { downloadModel, type DownloadOutcome } from './modelDownload';
+import type { CachedModel, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, WebllmScope } from '../shared/storeProtocol';
+import { resolveManifest } from './manifest';
+import { downloadModel } from './modelDownload';
 import { chunkRange, storeDb } from './schema';
-import { clearWebllmCaches, deleteWebllmRecords, getWebllmRecord, hasWebllmRecord } from './webllmCache';
-
-/** A model in the store, as the UI lists it. */
-export interface CachedModel {
-  id: string;
-  displayName: string;
-  complete: boolean;
-  /** Bytes this model holds on disk, verified files plus partial downloads. */
-  bytesOnDisk: number;
-  filesVerified: number;
-  filesTotal: number;
-  /** When the last file was verified (ms since epoch), if any. */
-  verifiedAt: number | null;
-  revision: string;
-  hostUrl: string;
-  hashesFrom: ModelManifest['hashesFrom'];
-  test: boolean;
-}
-
-/** What the load-time check found. */
-export interface CheckReport {
-  modelId: string;
-  ok: boolean;
-  /** Files missing or damaged; their bytes were dropped so a download repairs just them. */
-  bad: { path: string; reason: string }[];
-  depth: CheckDepth;
-  bytesChecked: number;
-  ms: number;
-}
-
-/**
- * How deep a check goes. `presence`: every file has its verified record and its bytes are where
- * they belong, read from no file (the engine load: the engine reads the bytes right after, and
- * they were hashed before they were stored). `size`: every byte is read back and counted.
- * `hash`: every byte is read and hashed again ("Verify").
- */
-export type CheckDepth = 'presence' | 'size' | 'hash';
-
-/** Storage numbers for the storage view. */
-export interface StorageInfo {
-  usage: number;
-  quota: number;
-  persisted: boolean;
-}
+import { presenceProblem, readFileBlob, readManifest, readVerifiedFiles } from './storeReader';
+import { clearWebllmCaches, deleteWebllmRecords, getWebllmRecord } from './webllmCache';
 
 const downloads = new Map<string, AbortController>();
 
@@ -144,9 +103,7 @@ export const storeApi = {
   },
 
   /** The manifest (exact files and hashes) a model was downloaded against. */
-  async manifest(modelId: string): Promise<ModelManifest | undefined> {
-    return (await (await storeDb()).get('models', modelId))?.manifest;
-  },
+  manifest: readManifest,
 
   /**
    * Downloads what is missing of a model (all of it the first time), verifying every file.
@@ -204,31 +161,20 @@ export const storeApi = {
     let bytesChecked = 0;
     for (const file of model.manifest.files) {
       const record = verified.get(file.path);
-      if (!record) {
-        bad.push({ path: file.path, reason: 'missing' });
-        continue;
-      }
-      let reason: string | null = null;
-      if (file.target.kind === 'webllm') {
-        if (depth === 'presence') {
-          // A key lookup: reading a 131 MB value to learn its length would double the load's I/O.
-          if (!(await hasWebllmRecord(file.target.scope, file.target.key))) reason = 'missing from the engine cache';
-        } else {
+      let reason = await presenceProblem(modelId, file, record);
+      if (!reason && record && depth !== 'presence') {
+        if (file.target.kind === 'webllm') {
           const data = await getWebllmRecord(file.target.scope, file.target.key);
-          if (data === undefined) reason = 'missing from the engine cache';
-          else if (data instanceof ArrayBuffer) {
+          if (data instanceof ArrayBuffer) {
             if (data.byteLength !== record.size) reason = `size ${data.byteLength}, expected ${record.size}`;
             else if (depth === 'hash' && (await sha256Hex(new Uint8Array(data))) !== record.sha256) reason = 'hash mismatch';
             bytesChecked += data.byteLength;
           }
+        } else {
+          const chunks = await db.getAll('chunks', chunkRange(modelId, file.path));
+          if (depth === 'hash' && (await hashBlobs(chunks.map((c) => c.data))) !== record.sha256) reason = 'hash mismatch';
+          bytesChecked += record.size;
         }
-      } else {
-        // Chunk sizes come with the Blob handles, without reading their bytes: checked at every depth.
-        const chunks = await db.getAll('chunks', chunkRange(modelId, file.path));
-        const size = chunks.reduce((sum, c) => sum + c.data.size, 0);
-        if (size !== record.size) reason = `size ${size}, expected ${record.size}`;
-        else if (depth === 'hash' && (await hashBlobs(chunks.map((c) => c.data))) !== record.sha256) reason = 'hash mismatch';
-        if (depth !== 'presence') bytesChecked += size;
       }
       if (reason) bad.push({ path: file.path, reason });
     }
@@ -237,24 +183,10 @@ export const storeApi = {
   },
 
   /** Every verified file of a model: path, size, SHA-256 of the stored bytes, when verified. */
-  async verifiedFiles(modelId: string): Promise<{ path: string; role: string; size: number; sha256: string; verifiedAt: number; url: string }[]> {
-    const files = await (await storeDb()).getAllFromIndex('files', 'byModel', modelId);
-    return files.map((f) => ({ path: f.path, role: f.file.role, size: f.size, sha256: f.sha256, verifiedAt: f.verifiedAt, url: f.file.url }));
-  },
+  verifiedFiles: readVerifiedFiles,
 
-  /** Reads one verified file's bytes (lazily, from disk) for an engine or the side panel. */
-  async fileBlob(modelId: string, path: string): Promise<Blob | undefined> {
-    const db = await storeDb();
-    const record = await db.get('files', [modelId, path]);
-    if (!record) return undefined;
-    if (record.file.target.kind === 'webllm') {
-      const data = await getWebllmRecord(record.file.target.scope, record.file.target.key);
-      if (data instanceof ArrayBuffer) return new Blob([data]);
-      return new Blob([JSON.stringify(data)], { type: 'application/json' });
-    }
-    const chunks = await db.getAll('chunks', chunkRange(modelId, path));
-    return new Blob(chunks.map((c) => c.data));
-  },
+  /** Reads one verified file's bytes (lazily, from disk) for the side panel. */
+  fileBlob: readFileBlob,
 
   /** Deletes one model: all of its bytes and records, nothing of any other model. */
   async deleteModel(modelId: string): Promise<void> {
@@ -317,7 +249,3 @@ export const storeApi = {
     return { usage, quota, persisted };
   },
 };
-
-/** The store worker's API type, derived from its implementation. */
-export type StoreApi = typeof storeApi;
-export type { DownloadOutcome, StoreError };

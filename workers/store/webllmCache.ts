@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { WebllmScope } from './manifest';
+import type { WebllmScope } from '../shared/storeProtocol';
 
 /**
  * web-llm 0.2.86's own IndexedDB layout (cacheBackend "indexeddb"): one database per scope,

@@ -1,4 +1,4 @@
-import type { DeviceReport } from '../shared/device';
+import type { DeviceReport } from './device';
 
 /** The little of WebGPU we read (no @webgpu/types dependency for four fields). */
 interface GpuAdapterLike {
