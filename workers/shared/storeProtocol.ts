@@ -111,3 +111,5 @@ export type DownloadOutcome = { ok: true } | { ok: false; errors: StoreError[] }
 
 /** The store worker's API type, derived from its implementation (a type-only import). */
 export type StoreApi = typeof import('../store/storeApi').storeApi;
+
+export type { CatalogResult, HostProblem, HostProblemKind } from './hostStatus';

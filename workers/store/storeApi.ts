@@ -4,8 +4,10 @@ import { probeDevice } from '../shared/deviceProbe';
 import { builtinCatalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../shared/catalog';
 import { toStoreError } from '../shared/errors';
+import type { CatalogResult } from '../shared/hostStatus';
 import type { DownloadProgress } from '../shared/progress';
 import { sha256Hex } from './hashing';
+import { readHostCatalog } from './hostCatalog';
 import type { CachedModel, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, WebllmScope } from '../shared/storeProtocol';
 import { resolveManifest } from './manifest';
 import { downloadModel } from './modelDownload';
@@ -14,29 +16,6 @@ import { presenceProblem, readFileBlob, readManifest, readVerifiedFiles } from '
 import { clearWebllmCaches, deleteWebllmRecords, getWebllmRecord } from './webllmCache';
 
 const downloads = new Map<string, AbortController>();
-
-/**
- * The catalog a model host publishes. It is fetched on the first visit to a host and when the
- * user asks (changing or refreshing the host); otherwise the copy kept from then is used, so
- * opening the app sends nothing to the model host: it hears from us only while downloading.
- */
-async function hostCatalog(hostUrl: string, refresh: boolean): Promise<CatalogEntry[]> {
-  const db = await storeDb();
-  const kept = await db.get('hostCatalogs', hostUrl);
-  if (kept && !refresh) return kept.entries;
-  try {
-    const response = await fetch(new URL('hearth-catalog.json', hostUrl.endsWith('/') ? hostUrl : `${hostUrl}/`), {
-      cache: 'no-store',
-    });
-    // A host without a catalog (Hugging Face itself) is remembered as such: no asking again.
-    const entries = response.ok ? ((await response.json()) as CatalogEntry[]) : [];
-    await db.put('hostCatalogs', { hostUrl, entries, fetchedAt: Date.now() });
-    return entries;
-  } catch {
-    // Offline: the copy kept from the last visit, if any.
-    return kept?.entries ?? [];
-  }
-}
 
 async function summarize(modelId: string): Promise<CachedModel | undefined> {
   const db = await storeDb();
@@ -83,11 +62,18 @@ async function hashBlobs(blobs: Blob[]): Promise<string> {
 
 /** The store worker's API. Every call returns typed data; failures are typed `StoreError`s. */
 export const storeApi = {
-  /** Built-in entries plus the ones the model host publishes (kept, for offline use too). */
-  async catalog(hostUrl: string, options: { refresh?: boolean } = {}): Promise<CatalogEntry[]> {
-    const hosted = await hostCatalog(hostUrl, options.refresh === true);
+  /**
+   * The entries the model host publishes (kept, for offline use too), the built-in ones, and
+   * every model stored on this device that neither lists, whichever host it came from; with
+   * what was wrong with the host, if it did not answer as a model host.
+   */
+  async catalog(hostUrl: string, options: { refresh?: boolean } = {}): Promise<CatalogResult> {
+    const { entries: hosted, problem } = await readHostCatalog(hostUrl, options.refresh === true);
     const ids = new Set(hosted.map((e) => e.id));
-    return [...hosted, ...builtinCatalog.filter((e) => !ids.has(e.id))];
+    const builtin = builtinCatalog.filter((e) => !ids.has(e.id));
+    for (const e of builtin) ids.add(e.id);
+    const stored = (await (await storeDb()).getAll('models')).map((m) => m.entry).filter((e) => !ids.has(e.id));
+    return { hosted, builtin, stored, problem };
   },
 
   /** Every model with bytes in the store. */
