@@ -52,6 +52,8 @@ export class WebllmEngine implements ChatEngine {
       contextWindow: entry.contextWindow,
       chatTemplate: JSON.stringify(chatConfig.conv_template ?? {}, null, 2),
       defaults: { temperature: chatConfig.temperature ?? 0.6, topP: chatConfig.top_p ?? 0.9, maxTokens: 1024 },
+      // web-llm's chat API always opens a new assistant turn.
+      canContinue: false,
       loadMs: performance.now() - started,
     });
   }
@@ -66,6 +68,7 @@ export class WebllmEngine implements ChatEngine {
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void): Promise<ReplyResult> {
     const started = performance.now();
     let firstTokenAt: number | null = null;
+    let pieces = 0;
     let finishReason: ReplyStats['finishReason'] = 'stop';
     const stats: Partial<ReplyStats> = {};
     const stop = (): void => void this.#engine.interruptGenerate();
@@ -84,6 +87,7 @@ export class WebllmEngine implements ChatEngine {
         const text = choice?.delta?.content;
         if (text) {
           firstTokenAt ??= performance.now();
+          pieces += 1;
           onText(text);
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason === 'abort' ? 'abort' : choice.finish_reason === 'length' ? 'length' : 'stop';
@@ -97,7 +101,11 @@ export class WebllmEngine implements ChatEngine {
     } finally {
       signal.removeEventListener('abort', stop);
     }
-    const totalS = (performance.now() - started) / 1000;
+    const endedAt = performance.now();
+    const totalS = (endedAt - started) / 1000;
+    // Stopped before web-llm reported usage: count and time the pieces received ourselves.
+    stats.completionTokens ||= pieces;
+    if (!stats.decodeTokensPerS && firstTokenAt !== null && pieces > 1) stats.decodeTokensPerS = (pieces - 1) / ((endedAt - firstTokenAt) / 1000);
     return {
       prompt: { ...(await this.formatPrompt(messages)), tokens: stats.promptTokens ?? null },
       stats: {

@@ -5,7 +5,7 @@ import wllamaPackage from '@wllama/wllama/package.json';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
-import type { LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import type { ChatEngine } from './types';
 
 const quiet = { debug() {}, log() {}, warn() {}, error: console.error.bind(console) };
@@ -57,18 +57,28 @@ export class WllamaEngine implements ChatEngine {
       // Llama 3.2 Instruct's generation_config.json: temperature 0.6, top_p 0.9.
       defaults: { temperature: 0.6, topP: 0.9, maxTokens: Math.min(1024, Math.floor(entry.contextWindow / 2)) },
       threads: wllama.getNumThreads(),
+      canContinue: true,
       loadMs: performance.now() - started,
     });
   }
 
-  async formatPrompt(messages: EngineMessage[]): Promise<RawPrompt> {
+  async formatPrompt(messages: EngineMessage[], options: GenerateOptions = {}): Promise<RawPrompt> {
     // llama.cpp adds BOS itself when the model asks for it, so the template renders it empty.
-    const text = this.#template.render({ messages, add_generation_prompt: true, bos_token: '', eos_token: '' });
-    return { text, addedTokens: this.#addsBos ? ['<|begin_of_text|>'] : [], tokens: null };
+    const render = (list: EngineMessage[], generation: boolean): string =>
+      this.#template.render({ messages: list, add_generation_prompt: generation, bos_token: '', eos_token: '' });
+    const addedTokens = this.#addsBos ? ['<|begin_of_text|>'] : [];
+    const last = messages.at(-1);
+    if (!options.continueLast || last?.role !== 'assistant') return { text: render(messages, true), addedTokens, tokens: null };
+    // Continuing: the prompt ends inside the partial reply, before whatever the template closes
+    // a turn with. A marker finds that point for any template.
+    const marker = '\u0001hearth-continue\u0001';
+    const text = render([...messages.slice(0, -1), { ...last, content: last.content + marker }], false);
+    const at = text.indexOf(marker);
+    return { text: at >= 0 ? text.slice(0, at) : render(messages, true), addedTokens, tokens: null };
   }
 
-  async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void): Promise<ReplyResult> {
-    const prompt = await this.formatPrompt(messages);
+  async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
+    const prompt = await this.formatPrompt(messages, options);
     const started = performance.now();
     let firstTokenAt: number | null = null;
     let finishReason: ReplyStats['finishReason'] = 'stop';
@@ -109,9 +119,14 @@ export class WllamaEngine implements ChatEngine {
       if (!signal.aborted && !(error instanceof Error && error.name === 'AbortError')) throw error;
       finishReason = 'abort';
     }
-    const totalS = (performance.now() - started) / 1000;
-    // An interrupted stream ends before llama.cpp reports usage: count the pieces we received.
+    const endedAt = performance.now();
+    const totalS = (endedAt - started) / 1000;
+    // An interrupted stream ends before llama.cpp reports usage or timings: count the pieces we
+    // received (one token each) and time them ourselves, so a stopped reply's rate is true.
     completionTokens ||= pieces;
+    if (!decodePerS && firstTokenAt !== null && completionTokens > 1 && endedAt > firstTokenAt) {
+      decodePerS = (completionTokens - 1) / ((endedAt - firstTokenAt) / 1000);
+    }
     return {
       prompt: { ...prompt, tokens: promptTokens || null },
       stats: {
