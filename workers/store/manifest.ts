@@ -91,7 +91,21 @@ async function getJson<T>(url: string, modelId: string, signal?: AbortSignal): P
       bodySnippet: (await response.text()).slice(0, 200),
     });
   }
-  return (await response.json()) as T;
+  // A host that is not a Hugging Face–style host answers its API paths with a web page: say
+  // so, rather than let a JSON parse error reach the user as a storage failure.
+  const body: unknown = await response.json().catch(() => undefined);
+  if (body === undefined) {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new TypedError({
+      name: 'NetworkError',
+      message: `The model host answered ${new URL(url).pathname} with ${/html/i.test(type) ? 'a web page' : `something that is not JSON (${type.split(';')[0]})`} instead of its API's JSON: it is not a Hugging Face–style host.`,
+      modelId,
+      path: new URL(url).pathname,
+      url,
+      status: response.status,
+    });
+  }
+  return body as T;
 }
 
 function absoluteLibUrl(entry: CatalogEntry, hostUrl: string): string | undefined {
