@@ -1,6 +1,7 @@
 import { clearAppData } from '../lib/appDb';
-import { library, storeBridge } from './library.svelte';
-import { conversations } from './session.svelte';
+import { chat } from '../state/chat.svelte';
+import { conversations } from '../state/conversations.svelte';
+import { library } from '../state/library.svelte';
 
 /**
  * Removes every conversation (private ones included) and every setting, and with `models` every
@@ -11,7 +12,7 @@ export async function forgetEverything(options: { models: boolean }): Promise<vo
   await conversations.removeAll();
   await clearAppData();
   if (options.models) {
-    await storeBridge.api.forgetAll();
-    await library.refresh();
+    await chat.unload();
+    await library.forgetAll();
   }
 }

@@ -36,6 +36,9 @@ export function explainStoreError(error: StoreError): { title: string; detail: s
     case 'ManifestError':
       return { title: 'The model host does not have this model', detail: error.message };
     case 'StorageError':
-      return { title: 'Storage failed', detail: error.message };
+      // Whatever the browser threw stays in the console; the user gets what to do.
+      return error.message === 'This model is already downloading.'
+        ? { title: 'Already downloading', detail: 'This model is being downloaded in another tab or view; its progress shows there.' }
+        : { title: 'The browser could not store the model', detail: 'Verified files are kept. Try again; if it keeps failing, free some space or restart the browser.' };
   }
 }

@@ -1,38 +1,33 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
-import type { DeviceReport, Recommendation } from '../../workers/shared/device';
-import { recommend } from '../../workers/shared/device';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
-import { proxy } from 'comlink';
+import type { LoadProgress } from '../../workers/engine/engineApi';
+import type { GenerateOptions, LoadedModel, RawPrompt } from '../../workers/engine/types';
 import { fitContext, isPromptTooLong } from '../lib/contextWindow';
 import {
   appendReplyText,
   appendUser,
+  canContinue,
   editUser,
   engineMessages,
   finishReply,
   newId,
   regenerate,
+  resumeReply,
   startReply,
+  type Conversation,
   type ConversationModel,
   type ConversationSettings,
 } from '../lib/conversation';
 import type { EngineBridge } from '../lib/EngineBridge';
 import type { StoreBridge } from '../lib/StoreBridge';
-import type { Conversations } from './Conversations.svelte';
+import { measureTemplate, textShape, type TemplateShape } from '../lib/templateShape';
+import type { ConversationStore } from './ConversationStore.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
-const specialToken = /<\|[^|<>]{1,40}\|>/g;
-
-/** Special tokens (`<|eot_id|>`: one token each) and the other characters of a text. */
-function textShape(text: string): { specials: number; chars: number } {
-  const specials = text.match(specialToken)?.length ?? 0;
-  return { specials, chars: text.replace(specialToken, '').length };
-}
-
-/** What the model sees of the open conversation, for the context meter. */
+/** What the model sees of one conversation, for its context meter. */
 export interface ContextUsage {
+  conversationId: string;
   usedTokens: number;
   windowTokens: number;
   droppedCount: number;
@@ -40,90 +35,127 @@ export interface ContextUsage {
 }
 
 /**
- * The chat controller: the device check, the loaded model, and sending, stopping, regenerating
- * and editing. Engine work happens in the engine worker; this only moves state.
+ * The chat controller: the loaded model, and sending, stopping, regenerating, editing and
+ * continuing. Engine work happens in the engine worker; this only moves state. Loads are
+ * serialized: a newer request supersedes one that has not started.
  */
 export class ChatSession {
   readonly #engine: EngineBridge;
   readonly #store: StoreBridge;
-  readonly #conversations: Conversations;
+  readonly #conversations: ConversationStore;
   readonly #library: ModelLibrary;
+  readonly #onLoaded: (entry: CatalogEntry) => void;
   /** Learned from exact prompt token counts: tokens per character of prompt text. */
   #tokensPerChar = 1 / 3;
   /** Stop was pressed for the reply being prepared (before the engine started streaming). */
   #stopRequested = false;
-  /** What the chat template adds, once per prompt (headers, dates) and per message. */
-  #template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 0, chars: 0 } };
+  #template: TemplateShape = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
+  #request = 0;
+  #loads: Promise<unknown> = Promise.resolve();
 
-  device = $state.raw<DeviceReport | null>(null);
-  recommendation = $state.raw<Recommendation | null>(null);
   loaded = $state.raw<LoadedModel | null>(null);
   loadedEntry = $state.raw<CatalogEntry | null>(null);
-  loading = $state<string | null>(null);
+  /** The entry being loaded into the engine. */
+  loading = $state.raw<CatalogEntry | null>(null);
+  /** The entry being downloaded so it can be loaded (the one-step "chat with this model"). */
+  preparing = $state.raw<CatalogEntry | null>(null);
   loadProgress = $state.raw<LoadProgress | null>(null);
   error = $state.raw<EngineError | null>(null);
+  /** Said in the header after the model went away (deleted, unloaded). */
+  notice = $state<string | null>(null);
   generating = $state(false);
   /** The exact prompt of the last reply, as the engine received it. */
   lastPrompt = $state.raw<RawPrompt | null>(null);
   context = $state.raw<ContextUsage | null>(null);
 
-  constructor(engine: EngineBridge, store: StoreBridge, conversations: Conversations, library: ModelLibrary) {
+  constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, onLoaded: (entry: CatalogEntry) => void = () => {}) {
     this.#engine = engine;
     this.#store = store;
     this.#conversations = conversations;
     this.#library = library;
+    this.#onLoaded = onLoaded;
   }
 
-  /** Probes the device and recommends an entry of the catalog. */
-  async probe(catalog: CatalogEntry[]): Promise<void> {
-    this.device = await this.#store.api.device();
-    this.recommendation = recommend(this.device, catalog);
+  /** A message can be sent now. */
+  get ready(): boolean {
+    return this.loaded !== null && this.loading === null;
+  }
+
+  /**
+   * Gets a model ready to chat: downloads what is missing (its licence must be accepted
+   * already), then loads it. `false` when it failed or a newer request took over.
+   */
+  async use(entry: CatalogEntry): Promise<boolean> {
+    const request = ++this.#request;
+    this.notice = null;
+    if (!this.#library.isComplete(entry.id)) {
+      this.preparing = entry;
+      const ok = await this.#library.download(entry);
+      if (request !== this.#request) return false;
+      this.preparing = null;
+      if (!ok) return false;
+      // Downloads take long: a reply the user is reading as it streams finishes first.
+      while (this.generating) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (request !== this.#request) return false;
+    }
+    return this.load(entry, request);
   }
 
   /** Loads a downloaded model; damaged files are repaired (downloaded again, alone) first. */
-  async load(entry: CatalogEntry): Promise<boolean> {
-    if (this.generating) await this.stop();
-    this.loading = entry.id;
+  load(entry: CatalogEntry, request = ++this.#request): Promise<boolean> {
+    this.loading = entry;
+    this.preparing = null;
     this.error = null;
+    const run = this.#loads.then(() => (request === this.#request ? this.#load(entry, request) : false));
+    this.#loads = run.catch(() => false);
+    return run;
+  }
+
+  async #load(entry: CatalogEntry, request: number): Promise<boolean> {
+    if (this.generating) await this.stop();
+    const current = (): boolean => request === this.#request;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        const result = await this.#engine.api.load(
-          $state.snapshot(entry) as CatalogEntry,
-          proxy((progress: LoadProgress) => (this.loadProgress = progress)),
-        );
+        const result = await this.#engine.load($state.snapshot(entry) as CatalogEntry, (progress) => {
+          if (current()) this.loadProgress = progress;
+        });
+        if (!current()) return false;
         if (result.ok) {
           this.loaded = result.value;
           this.loadedEntry = entry;
           this.#tokensPerChar = 1 / 3;
-          await this.#measureTemplate();
-          this.#updateContext();
+          this.#template = await measureTemplate(this.#engine);
+          this.refreshContext();
+          this.#onLoaded(entry);
           return true;
         }
         this.error = result.error;
         if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
-        await this.#library.repair(entry);
+        await this.#library.download(entry);
       }
       this.loaded = null;
       this.loadedEntry = null;
       return false;
     } finally {
-      this.loading = null;
-      this.loadProgress = null;
+      if (current()) {
+        this.loading = null;
+        this.loadProgress = null;
+      }
     }
   }
 
-  /** Measures what the template adds around messages, through the engine's own formatting. */
-  async #measureTemplate(): Promise<void> {
-    const empty = { role: 'user', content: '' } as const;
-    const one = await this.#engine.api.formatPrompt([empty]);
-    const three = await this.#engine.api.formatPrompt([empty, { role: 'assistant', content: '' }, empty]);
-    if (!one.ok || !three.ok) {
-      this.#template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
-      return;
-    }
-    const base = textShape(one.value.text);
-    const all = textShape(three.value.text);
-    this.#template = { base, perMessage: { specials: (all.specials - base.specials) / 2, chars: (all.chars - base.chars) / 2 } };
+  /** Unloads the model (e.g. it was deleted); `notice` says so in the header. */
+  async unload(notice: string | null = null): Promise<void> {
+    this.#request++;
+    if (this.generating) await this.stop();
+    await this.#engine.unload();
+    this.loaded = null;
+    this.loadedEntry = null;
+    this.loading = null;
+    this.preparing = null;
+    this.loadProgress = null;
+    this.context = null;
+    this.notice = notice;
   }
 
   /** The identity of the loaded model, recorded with each reply. */
@@ -141,14 +173,14 @@ export class ChatSession {
   }
 
   async #conversationModel(stamp: ModelStamp): Promise<ConversationModel> {
-    const files = await this.#store.api.verifiedFiles(stamp.id);
+    const files = await this.#store.verifiedFiles(stamp.id);
     return { ...stamp, hashes: Object.fromEntries(files.map((f) => [f.path, f.sha256])) };
   }
 
-  /** Sends a user message and streams the reply. Returns false when it could not be sent. */
+  /** Sends a message in the open conversation (starting one if none is open). */
   async send(text: string): Promise<boolean> {
     const stamp = this.#stamp();
-    if (!stamp || this.generating || !text.trim()) return false;
+    if (!stamp || !this.ready || this.generating || !text.trim()) return false;
     // Busy at once: Stop appears in the same frame as the message, so a keyboard user can Tab
     // straight to it, and a Stop that comes before the first token still counts.
     this.generating = true;
@@ -169,7 +201,7 @@ export class ChatSession {
     return true;
   }
 
-  /** Drops a reply (kept as a branch) and generates a new one. */
+  /** Writes a new answer in place of any reply (the old one is kept as a version). */
   async regenerate(assistantId: string): Promise<void> {
     const stamp = this.#stamp();
     if (!stamp || this.generating) return;
@@ -178,13 +210,23 @@ export class ChatSession {
     await this.#reply(stamp);
   }
 
-  /** Edits an earlier user message (what followed is kept as a branch) and replies again. */
+  /** Edits a user message (what followed is kept as a version) and replies again. */
   async edit(messageId: string, text: string): Promise<void> {
     const stamp = this.#stamp();
     if (!stamp || this.generating) return;
     this.#stopRequested = false;
     this.#conversations.update((c) => editUser(c, messageId, text));
     await this.#reply(stamp);
+  }
+
+  /** Writes on from a reply that was cut at the token limit, in the same message. */
+  async continueReply(assistantId: string): Promise<void> {
+    const stamp = this.#stamp();
+    const c = this.#conversations.current;
+    if (!stamp || this.generating || !c || !canContinue(c, assistantId) || !this.loaded?.canContinue) return;
+    this.#stopRequested = false;
+    this.#conversations.update((conv) => resumeReply(conv, assistantId));
+    await this.#generate(stamp, c, assistantId, { continueLast: true });
   }
 
   /** Stops the reply being generated; the partial reply is kept. */
@@ -200,14 +242,13 @@ export class ChatSession {
 
   #countTokens = (text: string): number => this.#tokensOf(textShape(text));
 
-  /** Fits the open conversation into the window: what the model will see. */
-  #fit(messages: EngineMessage[]): ReturnType<typeof fitContext> {
-    const c = this.#conversations.current;
+  /** Fits a conversation into the window: what the model will see. */
+  #fit(c: Conversation, messages: EngineMessage[]): ReturnType<typeof fitContext> {
     return fitContext(messages, {
       countTokens: this.#countTokens,
       // The template's fixed part (system header, dates) is always there: take it off the top.
       windowTokens: (this.loaded?.contextWindow ?? 0) - this.#tokensOf(this.#template.base),
-      reserveTokens: c?.settings.maxTokens ?? 0,
+      reserveTokens: c.settings.maxTokens,
       perMessageTokens: this.#tokensOf(this.#template.perMessage),
     });
   }
@@ -218,8 +259,9 @@ export class ChatSession {
       this.context = null;
       return;
     }
-    const fitted = this.#fit(engineMessages(c));
+    const fitted = this.#fit(c, engineMessages(c));
     this.context = {
+      conversationId: c.id,
       usedTokens: exactTokens ?? (isPromptTooLong(fitted) ? fitted.needed : fitted.usedTokens),
       windowTokens: this.loaded.contextWindow,
       droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
@@ -227,7 +269,7 @@ export class ChatSession {
     };
   }
 
-  /** Refreshes the context meter (after switching conversations or changing settings). */
+  /** Refreshes the context meter for the open conversation (after switching or changing settings). */
   refreshContext(): void {
     this.#updateContext();
   }
@@ -250,32 +292,28 @@ export class ChatSession {
   async #reply(stamp: ModelStamp): Promise<void> {
     const c = this.#conversations.current;
     if (!c) return;
-    this.generating = true;
-    this.error = null;
     const id = newId();
     this.#conversations.update((conv) => startReply(conv, stamp, id));
+    await this.#generate(stamp, c, id);
+  }
+
+  /** Streams into reply `id`; `c` is the conversation as the engine should see it. */
+  async #generate(stamp: ModelStamp, c: Conversation, id: string, options: GenerateOptions = {}): Promise<void> {
+    this.generating = true;
+    this.error = null;
     try {
       if (this.#stopRequested) {
         this.#conversations.update((conv) => finishReply(conv, id, 'interrupted'));
         return;
       }
       for (let attempt = 0; ; attempt++) {
-        const fitted = this.#fit(engineMessages(c));
+        const fitted = this.#fit(c, engineMessages(c));
         if (isPromptTooLong(fitted)) {
-          this.error = {
-            name: 'ContextOverflowError',
-            message: 'This message is longer than the model can read at once.',
-            neededTokens: fitted.needed,
-            windowTokens: fitted.window,
-          };
+          this.error = { name: 'ContextOverflowError', message: 'This message is longer than the model can read at once.', neededTokens: fitted.needed, windowTokens: fitted.window };
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, this.error?.message));
           return;
         }
-        const { chunks, result } = this.#engine.stream(fitted.messages, {
-          temperature: c.settings.temperature,
-          topP: c.settings.topP,
-          maxTokens: c.settings.maxTokens,
-        });
+        const { chunks, result } = this.#engine.stream(fitted.messages, { temperature: c.settings.temperature, topP: c.settings.topP, maxTokens: c.settings.maxTokens }, options);
         for await (const piece of chunks) this.#conversations.update((conv) => appendReplyText(conv, id, piece));
         const outcome = await result;
         if (!outcome.ok) {
@@ -298,7 +336,7 @@ export class ChatSession {
         const replyText = this.#conversations.current?.messages.find((m) => m.id === id)?.content ?? '';
         this.#calibrate(prompt, replyText, stats.completionTokens);
         this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
-        this.#updateContext(fitted.droppedCount, stats.promptTokens + stats.completionTokens);
+        this.#updateContext(fitted.droppedCount, stats.promptTokens ? stats.promptTokens + stats.completionTokens : undefined);
         return;
       }
     } finally {

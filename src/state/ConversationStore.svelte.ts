@@ -27,7 +27,7 @@ export interface SaveError {
  * The saved conversations and the open one. Every change is written through to IndexedDB in
  * the background (see `update`); the engine is not known here: the chat controller drives it.
  */
-export class Conversations {
+export class ConversationStore {
   /** Summaries, most recently updated first (private ones included while the tab lives). */
   list = $state.raw<ConversationSummary[]>([]);
   /** The open conversation, replaced wholesale on every change. */
@@ -71,6 +71,11 @@ export class Conversations {
     // A reply that was streaming when the tab closed will never finish.
     this.current = settleStreaming(found);
     return true;
+  }
+
+  /** A conversation by id, without opening it. */
+  async peek(id: string): Promise<Conversation | undefined> {
+    return this.#private.get(id) ?? (await getConversation(id));
   }
 
   /** Closes the open conversation (e.g. before showing an empty "new chat" screen). */

@@ -24,7 +24,7 @@ export function requiresAcceptance(entry: CatalogEntry): boolean {
 }
 
 /** Licences the user accepted on this device, remembered across visits. */
-export class Licences {
+export class LicenceRecords {
   accepted = $state.raw<Record<string, LicenceAcceptance>>({});
 
   /** Reads recorded acceptances. */

@@ -14,7 +14,7 @@ export interface ModelDocument {
  * it is there offline: the manifest it was downloaded against, every stored file with its hash,
  * and its model card, licence and use policy texts.
  */
-export class ModelDetails {
+export class StoredModelDetails {
   readonly #store: StoreBridge;
   modelId = $state<string | null>(null);
   manifest = $state.raw<ModelManifest | null>(null);
@@ -27,18 +27,26 @@ export class ModelDetails {
 
   /** Reads the details of a stored model. */
   async load(modelId: string): Promise<void> {
-    const api = this.#store.api;
-    const [manifest, files] = await Promise.all([api.manifest(modelId), api.verifiedFiles(modelId)]);
+    const store = this.#store;
+    const [manifest, files] = await Promise.all([store.manifest(modelId), store.verifiedFiles(modelId)]);
     const documents: ModelDocument[] = [];
     for (const f of files) {
       if (f.role !== 'model-card' && f.role !== 'licence' && f.role !== 'use-policy') continue;
-      const blob = await api.fileBlob(modelId, f.path);
+      const blob = await store.fileBlob(modelId, f.path);
       if (blob) documents.push({ path: f.path, role: f.role, text: await blob.text() });
     }
     this.modelId = modelId;
     this.manifest = manifest ?? null;
     this.files = files;
     this.documents = documents;
+  }
+
+  /** Forgets what was read (the model was deleted). */
+  clear(): void {
+    this.modelId = null;
+    this.manifest = null;
+    this.files = [];
+    this.documents = [];
   }
 
   /** The first document of a role. */

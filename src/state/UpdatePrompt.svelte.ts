@@ -9,7 +9,7 @@ const checkEveryMs = 60 * 60 * 1000;
  * worker bundles, WebAssembly) so it opens offline; a new version installs beside the old one
  * and waits until the user agrees, so a page never runs against files of another version.
  */
-export class AppUpdate {
+export class UpdatePrompt {
   /** A new version is installed and waits for the user's go-ahead. */
   ready = $state(false);
   /** Every file of the app is cached: it opens with no network from now on. */
