@@ -12,6 +12,8 @@ export class ViewLayout {
   sidebarOpen = $state(true);
   panelOpen = $state(true);
   helpOpen = $state(false);
+  /** The user opened or closed the panel themselves (before that, it waits for a model). */
+  panelChosen = $state(false);
   /** Bumped to ask the composer for focus (skip link, shortcut, a model becoming ready). */
   composerFocus = $state(0);
 
@@ -35,8 +37,18 @@ export class ViewLayout {
     this.sidebarOpen = !this.sidebarOpen;
   }
 
+  /** A model is loaded or loading (set by the app): the panel has something to show. */
+  modelPresent = $state(false);
+
+  /** Whether the panel is on screen: open, and (until the user chose) only with a model. */
+  get panelShown(): boolean {
+    return this.panelOpen && (this.modelPresent || this.panelChosen || !this.widePanel);
+  }
+
   togglePanel(): void {
-    this.panelOpen = !this.panelOpen;
+    const shown = this.panelShown;
+    this.panelChosen = true;
+    this.panelOpen = !shown;
   }
 
   /** Closes drawers (on narrow screens) after the user picked something in them. */
