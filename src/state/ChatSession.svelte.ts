@@ -61,6 +61,8 @@ export class ChatSession {
   preparing = $state.raw<CatalogEntry | null>(null);
   loadProgress = $state.raw<LoadProgress | null>(null);
   error = $state.raw<EngineError | null>(null);
+  /** The entry whose load failed with `error`. */
+  failedEntry = $state.raw<CatalogEntry | null>(null);
   /** Said in the header after the model went away (deleted, unloaded). */
   notice = $state<string | null>(null);
   generating = $state(false);
@@ -106,6 +108,7 @@ export class ChatSession {
     this.loading = entry;
     this.preparing = null;
     this.error = null;
+    this.failedEntry = null;
     const run = this.#loads.then(() => (request === this.#request ? this.#load(entry, request) : false));
     this.#loads = run.catch(() => false);
     return run;
@@ -135,6 +138,7 @@ export class ChatSession {
       }
       this.loaded = null;
       this.loadedEntry = null;
+      this.failedEntry = entry;
       return false;
     } finally {
       if (current()) {

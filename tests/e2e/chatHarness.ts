@@ -1,17 +1,50 @@
 import type { Page } from '@playwright/test';
-import { expect, expectCached, modelRow, openApp, startDownload } from './harness';
+import { expect, expectModelReady, gotoView, modelRow, openApp, startDownload } from './harness';
 import type { ModelHost } from '../fixtures/modelHost';
 
-/** Downloads a test model, loads it in the engine, and waits until chatting is possible. */
+/** Downloads a test model (download and load are one flow), and opens the chat with it loaded. */
 export async function openChatWith(page: Page, host: ModelHost, id: string): Promise<void> {
   await openApp(page, host);
-  if ((await modelRow(page, id).getAttribute('data-status')) !== 'cached') {
+  await useModel(page, id);
+}
+
+/** Gets a model ready from the models view (downloading it first if needed) and opens the chat. */
+export async function useModel(page: Page, id: string): Promise<void> {
+  await gotoView(page, 'Models');
+  const row = modelRow(page, id);
+  if ((await row.getAttribute('data-status')) !== 'cached') {
     await startDownload(page, id);
-    await expectCached(page, id);
+    await expect(row).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
   }
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${id}`, { timeout: 60_000 });
+  await expectModelReadyOrChat(page, id);
+  await gotoView(page, 'Chat');
+  await expectModelReady(page, id);
+}
+
+async function expectModelReadyOrChat(page: Page, id: string): Promise<void> {
+  const row = modelRow(page, id);
+  // Downloading loads the model too; a model already on the device is loaded on request.
+  const chatButton = row.getByRole('button', { name: 'Chat with this model' });
+  if (await chatButton.isVisible()) await chatButton.click();
+  await expectModelReady(page, id);
+}
+
+/** Opens the chat settings dialog, changes what `change` changes, and closes it. */
+export async function withChatSettings(page: Page, change: () => Promise<void>): Promise<void> {
+  await page.getByRole('button', { name: 'Chat settings' }).click();
+  await change();
+  await page.getByTestId('chat-settings').getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByTestId('chat-settings')).toBeHidden();
+}
+
+/** Sets a number of the chat settings as a user would (type, then leave the field). */
+export async function setChatNumber(page: Page, label: 'Temperature' | 'Top-p' | 'Max new tokens', value: number): Promise<void> {
+  await withChatSettings(page, async () => {
+    const input = page.getByLabel(label, { exact: true });
+    await input.fill(String(value));
+    await input.blur();
+    await expect(input).toHaveValue(String(value));
+  });
 }
 
 /** Types a message and sends it. */
@@ -53,5 +86,7 @@ export async function importConversation(page: Page, options: { title: string; u
       branches: [],
     },
   };
-  await page.getByLabel('Import JSON').setInputFiles({ name: 'conversation.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: /^Import a conversation/ }).click();
+  await (await chooser).setFiles({ name: 'conversation.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
 }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { Template } from '@huggingface/jinja';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY } from '../fixtures/gguf';
 import { validateCycloneDx16 } from '../fixtures/cyclonedx';
-import { openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
-import { expect, storedChunkedSha256, test, testModels } from './harness';
+import { openChatWith, replies, sendMessage, waitForReply, withChatSettings } from './chatHarness';
+import { engineStatus, expect, expectModelReady, storedChunkedSha256, test, testModels } from './harness';
 
 const panel = (page: import('@playwright/test').Page) => page.getByTestId('model-panel');
 
@@ -22,8 +22,11 @@ test('the panel shows the model card and licence texts stored with the model, al
   // No network: the texts come from the verified store, not the host.
   await context.setOffline(true);
   await host.close();
-  await page.getByTestId('model-loader').getByRole('button', { name: 'Reload' }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${testModels.programmed}`);
+  // Load it again from the header's model menu: the engine reads the verified store only.
+  await page.getByRole('button', { name: /Switch model$/ }).click();
+  await page.getByRole('menuitemradio', { name: /Programmed Llama GGUF/ }).click();
+  await expect(engineStatus(page)).toHaveAttribute('data-state', 'loading');
+  await expectModelReady(page, testModels.programmed);
   await expect(panel(page).getByTestId('model-card')).toContainText('Programmed Llama GGUF (test)');
   await expect(licenceText).toContainText('LLAMA 3.2 COMMUNITY LICENSE AGREEMENT', { useInnerText: false });
   await expect(panel(page).locator('[data-testid="licence-text"][data-path="USE_POLICY.md"]')).toHaveCount(1);
@@ -32,11 +35,13 @@ test('the panel shows the model card and licence texts stored with the model, al
 
 test('the raw prompt view is exactly what the engine received', async ({ page, host }) => {
   await openChatWith(page, host, testModels.programmed);
-  await page.getByLabel('System prompt').fill('You are terse.');
-  await page.getByLabel('System prompt').dispatchEvent('change');
-  // The test models read 256 tokens: leave room for the whole conversation (the reply is 15).
-  await page.getByLabel('Max new tokens', { exact: true }).fill('32');
-  await page.getByLabel('Max new tokens', { exact: true }).dispatchEvent('change');
+  await withChatSettings(page, async () => {
+    await page.getByLabel('System prompt').fill('You are terse.');
+    await page.getByLabel('System prompt').dispatchEvent('change');
+    // The test models read 256 tokens: leave room for the whole conversation (the reply is 15).
+    await page.getByLabel('Max new tokens', { exact: true }).fill('32');
+    await page.getByLabel('Max new tokens', { exact: true }).dispatchEvent('change');
+  });
   await sendMessage(page, 'First question');
   await waitForReply(page);
   await sendMessage(page, 'Second question');

@@ -1,5 +1,16 @@
+import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { openChatWith } from './chatHarness';
-import { expectCached, expect, fileRequests, idbContents, modelRow, openApp, startDownload, storedChunkedSha256, test, testModels } from './harness';
+import { expectCached, expect, expectModelReady, expectReady, fileRequests, gotoView, idbContents, modelRow, openApp, startDownload, storedChunkedSha256, test, testModels } from './harness';
+
+// The MLC (WebGPU) builds can be downloaded only where WebGPU exists: headless Chromium offers it
+// through SwiftShader with this flag. (Loading them then fails: the test model library is fake.)
+test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] } });
+
+/** Deletes a model from the models view, confirming in the dialog. */
+async function deleteFromDevice(page: import('@playwright/test').Page, id: string): Promise<void> {
+  await modelRow(page, id).getByRole('button', { name: /^Delete/ }).click();
+  await page.getByTestId('delete-model-dialog').getByRole('button', { name: 'Delete model' }).click();
+}
 
 test.describe('verified model store', () => {
   test('downloads, verifies and stores every file; after a reload it is cached and nothing is fetched', async ({ page, host }) => {
@@ -22,7 +33,8 @@ test.describe('verified model store', () => {
 
     host.clearRequests();
     await page.reload();
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
+    await gotoView(page, 'Models');
     await expect(row).toHaveAttribute('data-status', 'cached');
     await expect(row.getByTestId('on-disk')).toBeVisible();
     expect(fileRequests(host)).toEqual([]);
@@ -83,7 +95,8 @@ test.describe('verified model store', () => {
 
     await page.reload();
     host.clearFaults();
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
+    await gotoView(page, 'Models');
     await expect(modelRow(page, testModels.gguf)).toHaveAttribute('data-status', 'partial');
     await startDownload(page, testModels.gguf);
     await expectCached(page, testModels.gguf);
@@ -133,7 +146,7 @@ test.describe('verified model store', () => {
     await expectCached(page, testModels.gguf);
     const before = await idbContents(page);
 
-    await modelRow(page, testModels.mlc).getByRole('button', { name: /^Delete/ }).click();
+    await deleteFromDevice(page, testModels.mlc);
     await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
     const after = await idbContents(page);
     expect(after.webllm['webllm/model']).toEqual([]);
@@ -225,8 +238,10 @@ test('cancel stops a download and keeps what was verified; resume completes it; 
 
   await startDownload(page, testModels.mlc);
   await expectCached(page, testModels.mlc);
-  await page.getByRole('button', { name: 'Delete all models' }).click();
+  await gotoView(page, 'Settings');
+  await page.getByRole('button', { name: 'Delete all models…' }).click();
   await page.getByRole('button', { name: 'Yes, delete all models' }).click();
+  await gotoView(page, 'Models');
   await expect(row).toHaveAttribute('data-status', 'not downloaded');
   await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
   const empty = await idbContents(page);
@@ -256,8 +271,11 @@ test('a model whose bytes went missing from disk is repaired when it loads: that
     return String((last as unknown[])[1]);
   });
   host.clearRequests();
-  await page.getByTestId('model-loader').getByRole('button', { name: 'Reload' }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${testModels.programmed}`, { timeout: 60_000 });
+  // Load it again from the header's model menu.
+  await page.getByRole('button', { name: /^Switch model/ }).click();
+  await page.getByRole('menuitemradio', { name: /Programmed Llama GGUF/ }).click();
+  await expect(page.getByTestId('engine-status')).toHaveAttribute('data-state', 'loading');
+  await expectModelReady(page, testModels.programmed);
   expect(fileRequests(host).map((r) => r.path)).toEqual([weights]);
   const entry = (await host.catalog()).find((e) => e.id === testModels.programmed);
   expect(await storedChunkedSha256(page, testModels.programmed, weights)).toBe(entry?.files.find((f) => f.path === weights)?.sha256);

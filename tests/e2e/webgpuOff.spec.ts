@@ -1,26 +1,25 @@
-import { expect, expectCached, modelRow, openApp, startDownload, test, testModels } from './harness';
-
-async function loadModel(page: import('@playwright/test').Page, id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-}
+import { expect, gotoView, modelRow, openApp, test, testModels } from './harness';
 
 test.describe('without WebGPU (headless Chromium default)', () => {
-  test('the device check finds no WebGPU and recommends the CPU engine; a WebGPU build says why it cannot run', async ({ page, host }) => {
+  test('the device check finds no WebGPU and starts with the CPU engine; WebGPU builds say why they cannot run and are never offered as downloads', async ({ page, host }) => {
     await openApp(page, host);
-    const device = page.getByTestId('device');
-    await expect(device.getByTestId('webgpu')).toHaveAttribute('data-webgpu', 'false');
-    await expect(device.getByTestId('recommendation')).toHaveAttribute('data-entry', /Q4_K_M-GGUF$/);
-    await expect(device.getByTestId('recommendation')).toContainText('WebGPU is not available');
-    await expect(modelRow(page, 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF')).toContainText('recommended');
+    // First run: one sentence about this device, one primary action with a CPU build.
+    await expect(page.getByTestId('device-sentence')).toHaveText('This device has no WebGPU, so Hearth runs models on its 2 CPU cores.'.replace('2', String(await page.evaluate(() => navigator.hardwareConcurrency))));
+    await expect(page.getByTestId('start')).toHaveAttribute('data-entry', testModels.gguf);
+    await expect(page.getByTestId('start')).toContainText('CPU');
 
-    await startDownload(page, testModels.mlc);
-    await expectCached(page, testModels.mlc);
-    await loadModel(page, testModels.mlc);
-    const error = page.locator('[data-engine-error="WebGPUUnavailableError"]');
-    await expect(error).toBeVisible({ timeout: 30_000 });
-    await expect(error).toContainText('WebGPU is not available');
-    await expect(error).toContainText('CPU (GGUF) build');
+    await gotoView(page, 'Settings');
+    await expect(page.getByTestId('device').getByTestId('webgpu')).toHaveAttribute('data-webgpu', 'false');
+
+    await gotoView(page, 'Models');
+    for (const id of [testModels.mlc, 'Tiny-Llama-q4f16-MLC', 'Llama-3.2-1B-Instruct-q4f16_1-MLC']) {
+      const row = modelRow(page, id);
+      await expect(row.getByRole('button', { name: 'Download' })).toBeDisabled();
+      await expect(row.getByTestId('cannot-run')).toHaveText('Needs WebGPU, which this browser or device does not offer.');
+    }
+    // The CPU builds are offered; the recommended one is the host's own (it publishes a list).
+    await expect(modelRow(page, testModels.gguf)).toContainText('recommended');
+    await expect(modelRow(page, testModels.gguf).getByRole('button', { name: /^Download/ })).toBeEnabled();
+    await expect(modelRow(page, 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF').getByRole('button', { name: /^Download/ })).toBeEnabled();
   });
 });
-

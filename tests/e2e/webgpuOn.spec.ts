@@ -1,51 +1,49 @@
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
-import { expect, expectCached, openApp, startDownload, test, testModels } from './harness';
+import { expect, gotoView, modelRow, openApp, startDownload, test, testModels } from './harness';
 
 // Headless Chromium offers WebGPU only through SwiftShader, with this flag.
 test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] } });
 
 const mlcF16 = 'Tiny-Llama-q4f16-MLC';
 
-async function loadModel(page: import('@playwright/test').Page, id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-}
-
 test.describe('with WebGPU (SwiftShader, no shader-f16)', () => {
-  test('the device check reports the software adapter without shader-f16 and recommends accordingly', async ({ page, host }) => {
+  test('the device check reports the software adapter without shader-f16; f16 builds say why they cannot run, the CPU build is recommended', async ({ page, host }) => {
     await openApp(page, host);
+    // A software adapter is slower than the CPU engine: the first run starts with the CPU build.
+    await expect(page.getByTestId('device-sentence')).toContainText('software GPU');
+    await expect(page.getByTestId('start')).toHaveAttribute('data-entry', testModels.gguf);
+
+    await gotoView(page, 'Settings');
     const device = page.getByTestId('device');
     await expect(device.getByTestId('webgpu')).toHaveAttribute('data-webgpu', 'true');
-    await expect(device.getByTestId('webgpu')).toContainText(/swiftshader|software fallback/i);
+    await expect(device.getByTestId('webgpu')).toContainText(/swiftshader|software adapter/i);
     await expect(device.getByTestId('shader-f16')).toHaveAttribute('data-f16', 'false');
-    // A software adapter is slower than the CPU engine: the GGUF build is recommended, and why.
-    await expect(device.getByTestId('recommendation')).toHaveAttribute('data-entry', /Q4_K_M-GGUF$/);
-    await expect(device.getByTestId('recommendation')).toContainText('software fallback');
+
+    await gotoView(page, 'Models');
+    const f16 = modelRow(page, mlcF16);
+    await expect(f16.getByRole('button', { name: 'Download' })).toBeDisabled();
+    await expect(f16.getByTestId('cannot-run')).toHaveText('Needs 16-bit GPU shaders (shader-f16), which this GPU does not offer.');
+    // A q4f32_1 build runs here (slowly, on the software GPU) and is offered.
+    await expect(modelRow(page, testModels.mlc).getByRole('button', { name: /^Download/ })).toBeEnabled();
+    await expect(modelRow(page, testModels.mlc)).toContainText('software GPU');
   });
 
-  test('choosing an f16 build gives the missing shader-f16 error in plain words', async ({ page, host }) => {
+  test('the web-llm worker starts, and a model library that cannot load gives a typed error in plain words, not a hang', async ({ page, host }) => {
     await openApp(page, host);
-    await startDownload(page, mlcF16);
-    await expectCached(page, mlcF16);
-    await loadModel(page, mlcF16);
-    const error = page.locator('[data-engine-error="ShaderF16MissingError"]');
-    await expect(error).toBeVisible({ timeout: 30_000 });
-    await expect(error).toContainText('16-bit');
-    await expect(error).toContainText('q4f32_1');
-  });
-
-  test('the web-llm worker starts, and a model library that cannot load gives a typed error, not a hang', async ({ page, host }) => {
-    await openApp(page, host);
+    // Download and load are one flow: the (fake) model library fails to compile at the load.
     await startDownload(page, testModels.mlc);
-    await expectCached(page, testModels.mlc);
-    host.clearRequests();
-    await loadModel(page, testModels.mlc);
-    const error = page.locator('[data-engine-error="ModelLibraryError"]');
+    const row = modelRow(page, testModels.mlc);
+    await expect(row).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
+    const error = row.locator('[data-engine-error="ModelLibraryError"]');
     await expect(error).toBeVisible({ timeout: 60_000 });
     await expect(error).toContainText('could not be loaded');
+    await expect(page.getByTestId('engine-status')).toHaveAttribute('data-state', 'failed');
     // Everything web-llm read came from the verified store.
+    host.clearRequests();
+    await row.getByRole('button', { name: 'Chat with this model' }).click();
+    await expect(row.locator('[data-engine-error="ModelLibraryError"]')).toBeVisible({ timeout: 60_000 });
     expect(host.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
-    // The app is still usable: the loader can be used again.
-    await expect(page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ })).toBeEnabled();
+    // The app is still usable: the model can be tried again.
+    await expect(row.getByRole('button', { name: 'Chat with this model' })).toBeEnabled();
   });
 });
