@@ -39,6 +39,7 @@ export async function importConversationFile(file: File): Promise<string | null>
   conversations.add(result.conversation);
   chat.refreshContext();
   router.go({ view: 'chat', conversationId: result.conversation.id });
+  layout.closeDrawers();
   return null;
 }
 
