@@ -28,7 +28,7 @@ export function newPrivateChat(): void {
 export async function openConversation(id: string): Promise<void> {
   await conversations.select(id);
   chat.refreshContext();
-  router.go({ view: 'chat', conversationId: id });
+  router.go({ view: 'chat', conversationId: null });
   layout.closeDrawers();
 }
 
@@ -38,7 +38,7 @@ export async function importConversationFile(file: File): Promise<string | null>
   if (!result.ok) return result.error;
   conversations.add(result.conversation);
   chat.refreshContext();
-  router.go({ view: 'chat', conversationId: result.conversation.id });
+  router.go({ view: 'chat', conversationId: null });
   layout.closeDrawers();
   return null;
 }

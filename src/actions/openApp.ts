@@ -32,7 +32,7 @@ export async function openApp(): Promise<RestoreNotice> {
   const wanted = named ?? settings.lastConversationId;
   if (route.view === 'chat' && route.private) notice = 'private-gone';
   else if (wanted && !(await conversations.select(wanted)) && named) notice = 'missing';
-  if (route.view === 'chat') router.replace({ view: 'chat', conversationId: conversations.current?.id ?? null });
+  if (route.view === 'chat') router.replace({ view: 'chat', conversationId: null });
 
   const entry = modelToLoad((id) => library.entry(id), report);
   if (entry) void chat.load(entry);

@@ -51,6 +51,8 @@ export class ChatSession {
   #stopRequested = false;
   #template: TemplateShape = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
   #request = 0;
+  /** Exact counts from the engine, by conversation, while that conversation is unchanged. */
+  readonly #exact = new Map<string, { shape: string; usage: ContextUsage }>();
   #loads: Promise<unknown> = Promise.resolve();
 
   loaded = $state.raw<LoadedModel | null>(null);
@@ -263,6 +265,13 @@ export class ChatSession {
       this.context = null;
       return;
     }
+    // What the engine counted stays true until the conversation or its settings change.
+    const shape = `${this.loaded.modelId}|${c.messages.length}|${c.messages.at(-1)?.id}|${c.settings.systemPrompt.length}|${c.settings.maxTokens}`;
+    const kept = this.#exact.get(c.id);
+    if (exactTokens === undefined && kept?.shape === shape) {
+      this.context = kept.usage;
+      return;
+    }
     const fitted = this.#fit(c, engineMessages(c));
     this.context = {
       conversationId: c.id,
@@ -271,6 +280,7 @@ export class ChatSession {
       droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
       estimated: exactTokens === undefined,
     };
+    if (exactTokens !== undefined) this.#exact.set(c.id, { shape, usage: this.context });
   }
 
   /** Refreshes the context meter for the open conversation (after switching or changing settings). */

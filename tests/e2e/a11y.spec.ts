@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { importConversation, openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
-import { engineStatus, expect, gotoView, openApp, test, testModels } from './harness';
+import { engineStatus, expect, expectModelReady, expectReady, openApp, test, testModels } from './harness';
 
 /** Serious and critical axe violations on the page as it is now, as readable lines. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -78,8 +78,9 @@ for (const scheme of ['light', 'dark'] as const) {
 
 test('a skip link reaches the composer in one Tab; the focus ring shows on primary buttons too', async ({ page, host }) => {
   await openChatWith(page, host, testModels.programmed);
-  await gotoView(page, 'Chat');
-  await page.locator('body').focus();
+  // A fresh page: the first Tab lands on the skip link.
+  await page.reload();
+  await expectReady(page);
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to the message box' });
   await expect(skip).toBeFocused();
@@ -88,10 +89,10 @@ test('a skip link reaches the composer in one Tab; the focus ring shows on prima
   await expect(page.getByLabel('Message', { exact: true })).toBeFocused();
 
   // The ring has a colour of its own (not the primary buttons' fill) and is drawn outside them.
-  await page.getByLabel('Message', { exact: true }).fill('x');
+  await expectModelReady(page, testModels.programmed);
+  await page.keyboard.type('x');
   const send = page.getByRole('button', { name: 'Send' });
-  await send.focus();
-  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab'); // chat settings
   await page.keyboard.press('Tab');
   await expect(send).toBeFocused();
   const ring = await send.evaluate((el) => {
@@ -110,7 +111,7 @@ test('shortcuts: new chat, focus the composer, stop with Esc, sidebar and panel,
   await sendMessage(page, 'A first chat');
   await waitForReply(page);
 
-  await page.locator('body').focus();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('/');
   await expect(box).toBeFocused();
 
@@ -150,7 +151,7 @@ test('shortcuts: new chat, focus the composer, stop with Esc, sidebar and panel,
   await page.keyboard.press('Control+Shift+E');
   await expect(panel).toHaveCount(shown ? 1 : 0);
 
-  await page.locator('body').focus();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Shift+?');
   const help = page.getByTestId('shortcuts-help');
   await expect(help).toBeVisible();

@@ -53,7 +53,7 @@ test('reload after a reply: the conversation is shown and the model reloads by i
   await page.keyboard.press('Enter');
   await waitForReply(page);
   const firstReply = ((await replies(page).last().getByTestId('message-body').textContent()) ?? '').trim();
-  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/chat\/[0-9a-f-]{36}$/);
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/chat');
 
   // Typing starts at once after the reload, before the model is ready; nothing is lost.
   await page.reload();

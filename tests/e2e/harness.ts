@@ -84,7 +84,7 @@ export async function gotoView(page: Page, view: 'Chat' | 'Models' | 'Settings')
 
 /** The row of one build in the models view. */
 export function modelRow(page: Page, id: string) {
-  return page.locator(`[data-model="${id}"]`);
+  return page.locator(`li[data-model="${id}"]`);
 }
 
 /** Starts a download from the models view, accepting the model's licence when it asks. */
@@ -117,7 +117,7 @@ export function engineStatus(page: Page) {
 
 /** Waits until a model is loaded and a message can be sent. */
 export async function expectModelReady(page: Page, id: string): Promise<void> {
-  await expect(engineStatus(page)).toHaveAttribute('data-model', id, { timeout: 60_000 });
+  await expect(engineStatus(page)).toHaveAttribute('data-model-id', id, { timeout: 60_000 });
   await expect(engineStatus(page)).toHaveAttribute('data-state', 'ready');
 }
 

@@ -73,7 +73,8 @@ test('a stopped reply’s stats are true: its tokens and a measured rate, never 
   await page.evaluate(() => {
     const observer = new MutationObserver(() => {
       const last = [...document.querySelectorAll('article[data-role="assistant"]')].at(-1);
-      if (last?.getAttribute('data-status') !== 'streaming' || (last.textContent ?? '').length < 40) return;
+      const text = last?.querySelector('[data-testid="message-body"]')?.textContent ?? '';
+      if (last?.getAttribute('data-status') !== 'streaming' || text.length < 40) return;
       const stop = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Stop');
       if (!stop) return;
       observer.disconnect();

@@ -23,7 +23,7 @@ test('the panel shows the model card and licence texts stored with the model, al
   await context.setOffline(true);
   await host.close();
   // Load it again from the header's model menu: the engine reads the verified store only.
-  await page.getByRole('button', { name: /Switch model$/ }).click();
+  await page.getByRole('button', { name: /^Switch model/ }).click();
   await page.getByRole('menuitemradio', { name: /Programmed Llama GGUF/ }).click();
   await expect(engineStatus(page)).toHaveAttribute('data-state', 'loading');
   await expectModelReady(page, testModels.programmed);

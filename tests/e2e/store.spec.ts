@@ -15,6 +15,7 @@ async function deleteFromDevice(page: import('@playwright/test').Page, id: strin
 test.describe('verified model store', () => {
   test('downloads, verifies and stores every file; after a reload it is cached and nothing is fetched', async ({ page, host }) => {
     await openApp(page, host);
+    await gotoView(page, 'Models');
     const row = modelRow(page, testModels.mlc);
     await expect(row.getByTestId('size')).not.toHaveText('');
     await expect(row).toHaveAttribute('data-status', 'not downloaded');
