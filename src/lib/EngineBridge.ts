@@ -2,8 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../../workers/shared/chat';
 import type { EngineResult } from '../../workers/shared/engineErrors';
-import type { EngineApi, LoadProgress } from '../../workers/engine/engineApi';
-import type { GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../../workers/engine/types';
+import type { EngineApi, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../../workers/shared/engineProtocol';
 
 /** A reply being generated: its text as it streams, and how it ended. */
 export interface ReplyStream {

@@ -1,13 +1,10 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { DeviceReport } from '../../workers/shared/device';
-import type { CatalogResult } from '../../workers/shared/hostStatus';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { ModelManifest } from '../../workers/store/manifest';
-import type { CachedModel, CheckDepth, CheckReport, DownloadOutcome, StorageInfo, StoreApi } from '../../workers/store/storeApi';
+import type { CachedModel, CatalogResult, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, StoreApi, VerifiedFileInfo } from '../../workers/shared/storeProtocol';
 
-/** A verified file as the store lists it. */
-export type VerifiedFileInfo = Awaited<ReturnType<StoreApi['verifiedFiles']>>[number];
+export type { VerifiedFileInfo };
 
 /**
  * Owns the store worker: started on first use, one method per call, downloads that stop with an

@@ -1,4 +1,4 @@
-import type { HostProblem } from '../../workers/shared/hostStatus';
+import type { HostProblem } from '../../workers/shared/storeProtocol';
 
 /** A host problem in plain words: a title, what the host answered, and what to do. */
 export function explainHostProblem(problem: HostProblem): { title: string; detail: string; answer: string } {

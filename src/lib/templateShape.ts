@@ -1,6 +1,6 @@
 import type { EngineMessage } from '../../workers/shared/chat';
 import type { EngineResult } from '../../workers/shared/engineErrors';
-import type { RawPrompt } from '../../workers/engine/types';
+import type { RawPrompt } from '../../workers/shared/engineProtocol';
 
 const specialToken = /<\|[^|<>]{1,40}\|>/g;
 

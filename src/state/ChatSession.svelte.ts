@@ -1,8 +1,7 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { LoadProgress } from '../../workers/engine/engineApi';
-import type { GenerateOptions, LoadedModel, RawPrompt } from '../../workers/engine/types';
+import type { GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
 import { fitContext, isPromptTooLong } from '../lib/contextWindow';
 import {
   appendReplyText,
@@ -136,7 +135,7 @@ export class ChatSession {
         }
         this.error = result.error;
         if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
-        await this.#library.download(entry);
+        await this.#library.repair(entry);
       }
       this.loaded = null;
       this.loadedEntry = null;

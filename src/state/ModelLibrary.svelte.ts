@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { StoreError } from '../../workers/shared/errors';
-import type { HostProblem } from '../../workers/shared/hostStatus';
+import type { HostProblem } from '../../workers/shared/storeProtocol';
 import type { DownloadProgress } from '../../workers/shared/progress';
 import type { CachedModel, CheckReport, StorageInfo } from '../../workers/shared/storeProtocol';
 import type { StoreBridge } from '../lib/StoreBridge';
@@ -133,7 +133,7 @@ export class ModelLibrary {
    * place (the engine worker only reads the store) and downloads them again, alone.
    */
   async repair(entry: CatalogEntry): Promise<void> {
-    await this.#bridge.api.check(entry.id, 'presence');
+    await this.#store.check(entry.id, 'presence');
     await this.refresh();
     await this.download(entry);
   }
