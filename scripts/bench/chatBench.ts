@@ -18,21 +18,23 @@ export interface ChatBenchResult {
 
 /** Part 2: a 500-token reply through the whole app against wllama driven directly. */
 export async function benchChat(context: BrowserContext, page: Page, hostUrl: string, ggufUrl: string): Promise<ChatBenchResult> {
-  const row = page.locator(`[data-model="${benchGguf}"]`);
+  // Download and load are one flow: Download, then the model is ready in the chat.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Models' }).click();
+  const row = page.locator(`li[data-model="${benchGguf}"]`);
   await row.getByRole('button', { name: /^Download/ }).click();
   await acceptLicence(page);
   await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 300_000 });
-  await page.getByLabel('Model', { exact: true }).selectOption(benchGguf);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-  const status = page.getByTestId('engine-status');
-  await status.getByText(`Loaded ${benchGguf}`).waitFor({ timeout: 120_000 });
-  const threads = Number(/(\d+) thread/.exec((await status.textContent()) ?? '')?.[1] ?? 1);
+  await page.locator(`[data-testid="engine-status"][data-state="ready"][data-model-id="${benchGguf}"]`).waitFor({ timeout: 120_000 });
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Chat' }).click();
+  const threads = Number(/(\d+) thread/.exec((await page.getByTestId('artifact-engine').textContent()) ?? '')?.[1] ?? 1);
   // Greedy and long: both sides produce the same tokens.
+  await page.getByRole('button', { name: 'Chat settings' }).click();
   for (const [label, value] of [['Temperature', '0'], ['Max new tokens', String(replyTokens)]] as const) {
     const input = page.getByLabel(label, { exact: true });
     await input.fill(value);
     await input.dispatchEvent('change');
   }
+  await page.getByTestId('chat-settings').getByRole('button', { name: 'Done' }).click();
   // Three replies per side, medians reported: one run on a shared 2-core machine is noise.
   // Each reply leaves no room for the one before in the window, so every prompt is the same.
   const appRuns: AppRun[] = [];
