@@ -1,4 +1,7 @@
 import type { EngineMessage, ModelStamp, ReplyStats, SamplingSettings } from '../../workers/shared/chat';
+import { mergeStats } from './replyStats';
+
+export { describeStats, mergeStats } from './replyStats';
 
 /** The model a conversation was started with, with the file hashes it was verified against. */
 export type ConversationModel = ModelStamp & { hashes: Record<string, string> };
@@ -263,25 +266,6 @@ export function resumeReply(c: Conversation, id: string): Conversation {
   return touch(c, messages);
 }
 
-/**
- * The stats of a reply written in two parts (a continuation): tokens add up, the rates and the
- * time to first token are the first part's unless unknown, the finish is the last part's.
- */
-export function mergeStats(first: ReplyStats, next: ReplyStats): ReplyStats {
-  const tokens = first.completionTokens + next.completionTokens;
-  const decodeS = (s: ReplyStats): number => (s.decodeTokensPerS > 0 ? s.completionTokens / s.decodeTokensPerS : 0);
-  const both = decodeS(first) + decodeS(next);
-  return {
-    promptTokens: next.promptTokens || first.promptTokens,
-    completionTokens: tokens,
-    timeToFirstTokenS: first.timeToFirstTokenS,
-    prefillTokensPerS: first.prefillTokensPerS || next.prefillTokensPerS,
-    decodeTokensPerS: both > 0 ? tokens / both : 0,
-    totalS: first.totalS + next.totalS,
-    finishReason: next.finishReason,
-  };
-}
-
 /** Replaces settings (a partial update). */
 export function updateSettings(c: Conversation, settings: Partial<ConversationSettings>): Conversation {
   return { ...c, settings: { ...c.settings, ...settings }, updatedAt: Date.now() };
@@ -313,22 +297,4 @@ export function lastReplyId(c: Pick<Conversation, 'messages'>): string | null {
 export function canContinue(c: Pick<Conversation, 'messages'>, id: string): boolean {
   const last = c.messages.at(-1);
   return last?.id === id && last.role === 'assistant' && last.status === 'complete' && last.stats?.finishReason === 'length';
-}
-
-const known = (value: number): boolean => Number.isFinite(value) && value > 0;
-
-/**
- * A reply's stats as short human phrases, e.g. `["0.42 s to first token", "decode 31.0 tok/s",
- * ...]`. A rate the engine could not measure (a reply stopped before it reported) is left out
- * rather than shown as 0.
- */
-export function describeStats(stats: ReplyStats): string[] {
-  return [
-    ...(Number.isFinite(stats.timeToFirstTokenS) ? [`${stats.timeToFirstTokenS.toFixed(2)} s to first token`] : []),
-    ...(known(stats.prefillTokensPerS) ? [`prefill ${stats.prefillTokensPerS.toFixed(1)} tok/s`] : []),
-    ...(known(stats.decodeTokensPerS) ? [`decode ${stats.decodeTokensPerS.toFixed(1)} tok/s`] : []),
-    stats.promptTokens > 0
-      ? `${stats.promptTokens} prompt + ${stats.completionTokens} completion tokens`
-      : `${stats.completionTokens} completion tokens`,
-  ];
 }

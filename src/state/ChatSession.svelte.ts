@@ -1,8 +1,9 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
-import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
+import type { ModelStamp } from '../../workers/shared/chat';
 import type { EngineError } from '../../workers/shared/engineErrors';
 import type { GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
-import { fitContext, isPromptTooLong } from '../lib/contextWindow';
+import { ContextBudget, type ContextUsage } from '../lib/contextBudget';
+import { isPromptTooLong } from '../lib/contextWindow';
 import {
   appendReplyText,
   appendUser,
@@ -20,18 +21,11 @@ import {
 } from '../lib/conversation';
 import type { EngineBridge } from '../lib/EngineBridge';
 import type { StoreBridge } from '../lib/StoreBridge';
-import { measureTemplate, textShape, type TemplateShape } from '../lib/templateShape';
+import { measureTemplate } from '../lib/templateShape';
 import type { ConversationStore } from './ConversationStore.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
-/** What the model sees of one conversation, for its context meter. */
-export interface ContextUsage {
-  conversationId: string;
-  usedTokens: number;
-  windowTokens: number;
-  droppedCount: number;
-  estimated: boolean;
-}
+export type { ContextUsage };
 
 /**
  * The chat controller: the loaded model, and sending, stopping, regenerating, editing and
@@ -44,14 +38,10 @@ export class ChatSession {
   readonly #conversations: ConversationStore;
   readonly #library: ModelLibrary;
   readonly #onLoaded: (entry: CatalogEntry) => void;
-  /** Learned from exact prompt token counts: tokens per character of prompt text. */
-  #tokensPerChar = 1 / 3;
   /** Stop was pressed for the reply being prepared (before the engine started streaming). */
   #stopRequested = false;
-  #template: TemplateShape = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
+  readonly #budget = new ContextBudget();
   #request = 0;
-  /** Exact counts from the engine, by conversation, while that conversation is unchanged. */
-  readonly #exact = new Map<string, { shape: string; usage: ContextUsage }>();
   #loads: Promise<unknown> = Promise.resolve();
 
   loaded = $state.raw<LoadedModel | null>(null);
@@ -127,8 +117,7 @@ export class ChatSession {
         if (result.ok) {
           this.loaded = result.value;
           this.loadedEntry = entry;
-          this.#tokensPerChar = 1 / 3;
-          this.#template = await measureTemplate(this.#engine);
+          this.#budget.reset(await measureTemplate(this.#engine));
           this.refreshContext();
           this.#onLoaded(entry);
           return true;
@@ -240,66 +229,14 @@ export class ChatSession {
     await this.#engine.interrupt();
   }
 
-  /** Estimated tokens of a shape: each special token is one token, the rest by the ratio. */
-  #tokensOf(shape: { specials: number; chars: number }): number {
-    return Math.ceil(shape.specials + shape.chars * this.#tokensPerChar);
-  }
-
-  #countTokens = (text: string): number => this.#tokensOf(textShape(text));
-
-  /** Fits a conversation into the window: what the model will see. */
-  #fit(c: Conversation, messages: EngineMessage[]): ReturnType<typeof fitContext> {
-    return fitContext(messages, {
-      countTokens: this.#countTokens,
-      // The template's fixed part (system header, dates) is always there: take it off the top.
-      windowTokens: (this.loaded?.contextWindow ?? 0) - this.#tokensOf(this.#template.base),
-      reserveTokens: c.settings.maxTokens,
-      perMessageTokens: this.#tokensOf(this.#template.perMessage),
-    });
-  }
-
   #updateContext(dropped?: number, exactTokens?: number): void {
     const c = this.#conversations.current;
-    if (!c || !this.loaded) {
-      this.context = null;
-      return;
-    }
-    // What the engine counted stays true until the conversation or its settings change.
-    const shape = `${this.loaded.modelId}|${c.messages.length}|${c.messages.at(-1)?.id}|${c.settings.systemPrompt.length}|${c.settings.maxTokens}`;
-    const kept = this.#exact.get(c.id);
-    if (exactTokens === undefined && kept?.shape === shape) {
-      this.context = kept.usage;
-      return;
-    }
-    const fitted = this.#fit(c, engineMessages(c));
-    this.context = {
-      conversationId: c.id,
-      usedTokens: exactTokens ?? (isPromptTooLong(fitted) ? fitted.needed : fitted.usedTokens),
-      windowTokens: this.loaded.contextWindow,
-      droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
-      estimated: exactTokens === undefined,
-    };
-    if (exactTokens !== undefined) this.#exact.set(c.id, { shape, usage: this.context });
+    this.context = c && this.loaded ? this.#budget.usage(c, this.loaded, dropped, exactTokens) : null;
   }
 
   /** Refreshes the context meter for the open conversation (after switching or changing settings). */
   refreshContext(): void {
     this.#updateContext();
-  }
-
-  /**
-   * Learns tokens per character from the engine's exact counts: the prompt's, and the reply's
-   * (what the model writes can tokenize very differently from what the user wrote). The denser
-   * of the two, with a 10% margin, so the next prompt leaves the reply its room.
-   */
-  #calibrate(prompt: RawPrompt, reply: string, replyTokens: number): void {
-    const ratios: number[] = [];
-    const shape = textShape(prompt.text);
-    const plainTokens = (prompt.tokens ?? 0) - shape.specials - prompt.addedTokens.length;
-    if (prompt.tokens && shape.chars > 0 && plainTokens > 0) ratios.push(plainTokens / shape.chars);
-    const replyShape = textShape(reply);
-    if (replyTokens > 0 && replyShape.chars > 0) ratios.push(Math.max(0, replyTokens - replyShape.specials) / replyShape.chars);
-    if (ratios.length > 0) this.#tokensPerChar = Math.max(...ratios) * 1.1;
   }
 
   async #reply(stamp: ModelStamp): Promise<void> {
@@ -320,7 +257,7 @@ export class ChatSession {
         return;
       }
       for (let attempt = 0; ; attempt++) {
-        const fitted = this.#fit(c, engineMessages(c));
+        const fitted = this.#budget.fit(c, engineMessages(c), this.loaded?.contextWindow ?? 0);
         if (isPromptTooLong(fitted)) {
           this.error = { name: 'ContextOverflowError', message: 'This message is longer than the model can read at once.', neededTokens: fitted.needed, windowTokens: fitted.window };
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, this.error?.message));
@@ -332,7 +269,7 @@ export class ChatSession {
         if (!outcome.ok) {
           // Our estimate was short: learn a higher ratio and leave more out.
           if (outcome.error.name === 'ContextOverflowError' && attempt < 3) {
-            this.#tokensPerChar *= 1.5;
+            this.#budget.widen();
             continue;
           }
           this.error = outcome.error;
@@ -347,7 +284,7 @@ export class ChatSession {
         const { stats, prompt } = outcome.value;
         this.lastPrompt = prompt;
         const replyText = this.#conversations.current?.messages.find((m) => m.id === id)?.content ?? '';
-        this.#calibrate(prompt, replyText, stats.completionTokens);
+        this.#budget.calibrate(prompt, replyText, stats.completionTokens);
         this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
         this.#updateContext(fitted.droppedCount, stats.promptTokens ? stats.promptTokens + stats.completionTokens : undefined);
         return;
