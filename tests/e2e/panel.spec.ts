@@ -12,6 +12,11 @@ test('the panel shows the model card and licence texts stored with the model, al
   await expect(panel(page).getByTestId('model-card')).toContainText('Programmed Llama GGUF (test)');
   // The README's markdown table is rendered, not shown as source.
   await expect(panel(page).getByTestId('model-card').locator('table')).toBeVisible();
+  // Its YAML front matter is shown as facts, never rendered as a heading of Markdown.
+  await expect(panel(page).getByTestId('card-metadata')).toContainText('license');
+  await expect(panel(page).getByTestId('card-metadata')).toContainText('llama3.2');
+  await expect(panel(page).getByTestId('model-card')).not.toContainText('license:');
+  await expect(panel(page).getByTestId('model-card').locator('h2', { hasText: 'license' })).toHaveCount(0);
   await expect(panel(page).getByTestId('context-in-use')).toContainText('256 tokens in use, of 256 trained');
   const licenceText = panel(page).locator('[data-testid="licence-text"][data-path="LICENSE"]');
   await expect(licenceText).toContainText('LLAMA 3.2 COMMUNITY LICENSE AGREEMENT', { useInnerText: false });
@@ -95,6 +100,11 @@ test('the bill of materials validates against CycloneDX 1.6 and its hashes are t
   for (const f of files) {
     expect(f.hashes[0].alg).toBe('SHA-256');
     expect(f.hashes[0].content).toBe(await storedChunkedSha256(page, testModels.programmed, f.name));
+    // The panel shows each hash short, on one line, with its full value a copy away.
+    const row = panel(page).locator(`tr[data-file="${f.name}"]`);
+    await expect(row.locator('code[data-hash]')).toHaveAttribute('data-hash', f.hashes[0].content);
+    await expect(row.locator('code[data-hash]')).toHaveText(`${f.hashes[0].content.slice(0, 8)}…${f.hashes[0].content.slice(-4)}`);
+    await expect(row.getByRole('button', { name: `Copy the SHA-256 of ${f.name}` })).toBeVisible();
   }
   expect(bom.components.find((c) => c.type === 'library')).toMatchObject({ name: '@wllama/wllama', version: '3.8.1' });
 });
