@@ -129,9 +129,20 @@ function retitle(before: Conversation, next: Conversation): Conversation {
   return isRenamed(before) ? next : { ...next, title: autoTitle(next) };
 }
 
+/**
+ * A creation time later than every message the conversation holds (in any version): versions
+ * of a message are ordered by it, so two made within one millisecond must still differ.
+ */
+function messageTime(c: Conversation): number {
+  let latest = 0;
+  for (const m of c.messages) latest = Math.max(latest, m.createdAt);
+  for (const b of c.branches) for (const m of b.messages) latest = Math.max(latest, m.createdAt);
+  return Math.max(Date.now(), latest + 1);
+}
+
 /** Adds a user message; the first one also names an untitled conversation. */
 export function appendUser(c: Conversation, text: string, id: string = newId()): Conversation {
-  const message: ChatMessage = { id, role: 'user', content: text, createdAt: Date.now(), status: 'complete' };
+  const message: ChatMessage = { id, role: 'user', content: text, createdAt: messageTime(c), status: 'complete' };
   return retitle(c, touch(c, [...c.messages, message]));
 }
 
@@ -144,7 +155,7 @@ export function startReply(c: Conversation, model: ModelStamp, id: string = newI
     id,
     role: 'assistant',
     content: '',
-    createdAt: Date.now(),
+    createdAt: messageTime(c),
     status: 'streaming',
     model: { ...model },
   };
@@ -219,7 +230,7 @@ export function editUser(c: Conversation, messageId: string, newText: string): C
     id: newId(),
     role: 'user',
     content: newText,
-    createdAt: Date.now(),
+    createdAt: messageTime(c),
     status: 'complete',
   };
   return retitle(c, branchOff(c, 'edit', [...c.messages.slice(0, index), edited]));
