@@ -26,7 +26,7 @@ test('a drop after the last byte resumes to verified (no Range past the end, no 
 test('a partial whose bytes are all stored (the tab closed before the file was recorded) completes without fetching it again', async () => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   // The tab dies between the last chunk and the verified record: that write never happens.
-  const restore = failPuts('files', 1, 1);
+  const restore = failPuts('files', 1, 1, (value) => (value as { path?: string }).path === gguf);
   const first = await download(store, entry, host).finally(restore);
   expect(first.ok).toBe(false);
   expect((await storeKeys('partials')).some((k) => k.endsWith(gguf))).toBe(true);

@@ -52,6 +52,8 @@ export function bytesRequests(host: ModelHost, path: string) {
 
 /** Every key of one object store of `hearth-store`, joined with `|`. */
 export async function storeKeys(name: string): Promise<string[]> {
+  // Opening a database that does not exist would create it, empty, under the store's feet.
+  if (!(await indexedDB.databases()).some((d) => d.name === 'hearth-store')) return [];
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const r = indexedDB.open('hearth-store');
     r.onsuccess = () => resolve(r.result);
@@ -73,13 +75,13 @@ export async function storeKeys(name: string): Promise<string[]> {
  * Makes `put` on one object store throw like a full disk, from the `after`-th call on, `times`
  * times. The browser reports a full disk as a QuotaExceededError DOMException.
  */
-export function failPuts(storeName: string, after: number, times = Infinity): () => void {
+export function failPuts(storeName: string, after: number, times = Infinity, match: (value: unknown) => boolean = () => true): () => void {
   const proto = IDBObjectStore.prototype;
   const original = proto.put;
   let calls = 0;
   let failed = 0;
   proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-    if (this.name === storeName && ++calls >= after && failed < times) {
+    if (this.name === storeName && match(args[0]) && ++calls >= after && failed < times) {
       failed++;
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     }
