@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { StoreError } from '../../workers/shared/errors';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { CachedModel, CheckReport, StorageInfo } from '../../workers/shared/storeProtocol';
+import type { CachedModel, CheckReport, StorageInfo, StoreEvent } from '../../workers/shared/storeProtocol';
 import type { StoreBridge } from '../lib/StoreBridge';
 import type { Licences } from './Licences.svelte';
 
@@ -11,6 +11,9 @@ export class ModelLibrary {
   readonly #bridge: StoreBridge;
   readonly #licences: Licences;
   #hostUrl = '';
+  #watching = false;
+  /** Downloads this tab runs (the others in `downloading` run in another tab). */
+  #local = new Set<string>();
 
   catalog = $state.raw<CatalogEntry[]>([]);
   stored = $state.raw<CachedModel[]>([]);
@@ -35,6 +38,10 @@ export class ModelLibrary {
   /** Loads the catalog for a host (asking the host only when `refresh`) and what is stored. */
   async load(hostUrl: string, options: { refresh?: boolean } = {}): Promise<void> {
     this.#hostUrl = hostUrl;
+    if (!this.#watching) {
+      this.#watching = true;
+      void this.#bridge.api.watch(proxy((event: StoreEvent) => this.#fromOtherTab(event)));
+    }
     try {
       this.catalog = await this.#bridge.api.catalog(hostUrl, options);
       this.catalogError = null;
@@ -51,6 +58,22 @@ export class ModelLibrary {
     this.storage = storage;
   }
 
+  /** Another tab downloads, finishes, deletes or verifies: show its progress, list models again. */
+  #fromOtherTab(event: StoreEvent): void {
+    if (event.type === 'progress') {
+      const id = event.progress.modelId;
+      this.progress = { ...this.progress, [id]: event.progress };
+      if (!this.downloading.has(id)) this.downloading = new Set([...this.downloading, id]);
+      return;
+    }
+    if (event.type === 'ended' && !this.#local.has(event.modelId)) {
+      const rest = new Set(this.downloading);
+      rest.delete(event.modelId);
+      this.downloading = rest;
+    }
+    if (event.type === 'changed' || event.type === 'ended') void this.refresh();
+  }
+
   /** The stored state of an entry, if any bytes of it are stored. */
   storedModel(id: string): CachedModel | undefined {
     return this.stored.find((m) => m.id === id);
@@ -64,9 +87,10 @@ export class ModelLibrary {
 
   /** Downloads (or resumes, or repairs) a model; resolves when it ends either way. */
   async download(entry: CatalogEntry): Promise<void> {
-    if (this.downloading.has(entry.id)) return;
+    if (this.#local.has(entry.id)) return;
     // No byte of a Llama model is fetched before its licence is accepted (the UI asks first).
     if (!this.#licences.allows(entry)) throw new Error(`The licence of ${entry.displayName} has not been accepted.`);
+    this.#local.add(entry.id);
     this.downloading = new Set([...this.downloading, entry.id]);
     this.errors = { ...this.errors, [entry.id]: [] };
     try {
@@ -80,6 +104,7 @@ export class ModelLibrary {
       );
       if (!outcome.ok) this.errors = { ...this.errors, [entry.id]: outcome.errors };
     } finally {
+      this.#local.delete(entry.id);
       const rest = new Set(this.downloading);
       rest.delete(entry.id);
       this.downloading = rest;
@@ -118,7 +143,7 @@ export class ModelLibrary {
     await this.download(entry);
   }
 
-  /** Cancels a running download. */
+  /** Cancels a running download, in this tab or the one running it. */
   cancel(id: string): void {
     void this.#bridge.api.cancel(id);
   }
