@@ -109,6 +109,11 @@ export function cancelAll(): void {
 export async function whileStopped<T>(modelId: string, task: () => Promise<T>): Promise<T> {
   cancel(modelId);
   await running.get(modelId)?.done;
+  return whileLocked(modelId, task);
+}
+
+/** Runs `task` holding the model's lock (after any download of it ends), then tells the other tabs. */
+export async function whileLocked<T>(modelId: string, task: () => Promise<T>): Promise<T> {
   const result = await withLock(modelLockName(modelId), undefined, task);
   broadcast({ type: 'changed', modelId });
   return result;

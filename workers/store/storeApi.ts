@@ -4,7 +4,7 @@ import { builtinCatalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../shared/catalog';
 import type { DownloadProgress } from '../shared/progress';
 import type { CachedModel, CheckDepth, CheckReport, DownloadOutcome, StorageInfo, StoreEvent } from '../shared/storeProtocol';
-import { allStopped, cancel, download, whileStopped } from './downloads';
+import { allStopped, cancel, download, whileLocked, whileStopped } from './downloads';
 import { readHostCatalog } from './hostList';
 import { checkModel, deleteAllRecords, deleteModelRecords, summarize } from './inventory';
 import { storeDb } from './schema';
@@ -60,11 +60,10 @@ export const storeApi = {
 
   /**
    * Checks a model's stored files to a depth (see `CheckDepth`). A bad file's bytes are dropped
-   * so the next download repairs that file alone. Never while the model downloads.
+   * so the next download repairs that file alone. A download of the model (in any tab) ends first.
    */
   check(modelId: string, depth: CheckDepth): Promise<CheckReport> {
-    if (depth === 'presence') return checkModel(modelId, depth).then((report) => (report.ok ? report : whileStopped(modelId, () => checkModel(modelId, depth))));
-    return whileStopped(modelId, () => checkModel(modelId, depth));
+    return whileLocked(modelId, () => checkModel(modelId, depth));
   },
 
   /** Every verified file of a model: path, size, SHA-256 of the stored bytes, when verified. */
