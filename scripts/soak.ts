@@ -5,8 +5,9 @@
  */
 import { preview } from 'vite';
 import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
-import { launchBenchBrowser } from './bench/browser';
-import { faultKinds, limitQuota, runSoak } from './soak/soakRun';
+import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../playwright.config';
+import { faultKinds, runSoak } from './soak/soakRun';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,20 +16,19 @@ const arg = (name: string): string | undefined => {
 const downloads = Number(arg('downloads') ?? 220);
 const seed = Number(arg('seed') ?? Date.now() % 1_000_000);
 const appPort = 4274;
-const quotaBytes = 96 << 20;
+const quotaBytes = 64 << 20;
 
 const host = await startModelHost({ port: 0, repos: defaultTestRepos(), huggingFace: true });
 const server = await preview({ preview: { port: appPort, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
-const browser = await launchBenchBrowser();
+const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 let failed: boolean;
 try {
   const origin = `http://127.0.0.1:${appPort}`;
-  const first = await browser.context.newPage();
-  await limitQuota(await browser.context.newCDPSession(first), origin, quotaBytes);
-  await first.close();
+  const context = await browser.newContext();
   console.log(`Soak: ${downloads} downloads, seed ${seed}, faults: ${faultKinds.join(', ')}`);
   const result = await runSoak({
-    context: browser.context,
+    context,
+    newContext: () => browser.newContext(),
     appUrl: `${origin}/?bench&modelHost=${encodeURIComponent(host.url)}`,
     host,
     downloads,

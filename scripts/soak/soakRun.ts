@@ -13,12 +13,14 @@ export type FaultKind = (typeof faultKinds)[number];
 
 export interface SoakOptions {
   context: BrowserContext;
+  /** A fresh browser context (its own profile): the disk-full fault needs a quota set before first use. */
+  newContext: () => Promise<BrowserContext>;
   /** The app, opened with `?bench` so the page exposes the store worker. */
   appUrl: string;
   host: ModelHost;
   downloads: number;
   seed?: number;
-  /** Quota the origin was given before it first used storage (the quota fault fills up to it). */
+  /** Quota the disk-full fault gives a fresh profile before it first uses storage. */
   quotaBytes: number;
   log?: (line: string) => void;
 }
@@ -84,8 +86,11 @@ async function fillStorage(page: Page, quota: number): Promise<void> {
   }, quota);
 }
 
-const freeStorage = (page: Page): Promise<unknown> =>
-  page.evaluate(() => new Promise((resolve) => { const r = indexedDB.deleteDatabase('soak-filler'); r.onsuccess = r.onerror = r.onblocked = resolve; }));
+/** Space comes back: the filler goes and the quota is the browser's own again. */
+async function freeStorage(page: Page, cdp: CDPSession, origin: string): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => { const r = indexedDB.deleteDatabase('soak-filler'); r.onsuccess = r.onerror = r.onblocked = resolve; }));
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+}
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = Date.now();
@@ -94,14 +99,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { host, context } = options;
   const catalog = await host.catalog();
   const models = catalog.filter((e) => ['Tiny-Llama-GGUF', 'Tiny-Llama-MLC', 'Tiny-Llama-GGUF-unpinned', 'Tiny-Llama-MLC-unpinned'].includes(e.id));
+  // What the host really serves, per model (an unpinned twin serves what its pinned entry lists).
   const truth: Truth = {};
-  for (const e of catalog) {
-    for (const f of e.files) if (f.sha256) truth[f.path] = f.sha256;
-    if (e.modelLib?.sha256) truth[e.modelLib.url.split('/').pop()!] = e.modelLib.sha256;
+  for (const e of models) {
+    const pinned = catalog.find((p) => p.id === e.id.replace(/-unpinned$/, ''))!;
+    truth[e.id] = Object.fromEntries(pinned.files.filter((f) => f.sha256).map((f) => [f.path, f.sha256!]));
+    if (pinned.modelLib?.sha256) truth[e.id][pinned.modelLib.url.split('/').pop()!] = pinned.modelLib.sha256;
   }
   const counts = Object.fromEntries(faultKinds.map((k) => [k, 0])) as Record<FaultKind, number>;
   const violations: string[] = [];
-  let page = await openPage(context, options.appUrl);
+  const main = await openPage(context, options.appUrl);
+  const origin = new URL(options.appUrl).origin;
 
   for (let i = 0; i < options.downloads; i++) {
     // Every kind comes up early (a short run covers them all), then at random.
@@ -112,6 +120,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const at = `#${i} ${kind} ${entry.id}`;
     counts[kind]++;
     host.clearFaults();
+    // The disk-full fault runs in a fresh profile whose quota is set before it first stores anything.
+    let quotaContext: BrowserContext | undefined;
+    let quotaCdp: CDPSession | undefined;
+    let page = main;
+    if (kind === 'quota') {
+      quotaContext = await options.newContext();
+      const blank = await quotaContext.newPage();
+      quotaCdp = await quotaContext.newCDPSession(blank);
+      await limitQuota(quotaCdp, origin, options.quotaBytes);
+      // (the blank page stays open: its DevTools session carries the override)
+      page = await openPage(quotaContext, options.appUrl);
+    }
     await storeCall(page, 'deleteAll');
     const slow = (): void => host.setFault({ kind: 'slow', path: '.gguf', bytesPerSecond: 200_000 });
     const slowAll = (): void => host.setFault({ kind: 'slow', path: '*', bytesPerSecond: 400_000 });
@@ -154,7 +174,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     const first: Outcome = await running;
     if (kind === 'tampered-lib' && first.ok) violations.push(`${at}: a tampered model library was accepted`);
-    if (kind === 'quota') await freeStorage(page);
+    if (kind === 'quota') await freeStorage(page, quotaCdp!, origin);
     await second?.close();
 
     // The faulted attempt may fail; what it stored must already hold the invariants.
@@ -170,9 +190,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     violations.push(...state.violations.map((v) => `${at} (after the retry): ${v}`));
     if (!outcome.ok || !state.complete[entry.id]) violations.push(`${at}: not verified after retries (${JSON.stringify(outcome.errors ?? [])})`);
     options.log?.(`${at}: first ${first.ok ? 'ok' : (first.errors ?? []).map((e) => e.name).join(',') || 'failed'}, then ${outcome.ok ? 'verified' : 'FAILED'}`);
-    if (kind === 'reload') page = page.isClosed() ? await openPage(context, options.appUrl) : page;
+    await quotaContext?.close();
   }
-  await page.close();
+  await main.close();
   return { counts, violations, ms: Date.now() - started };
 }
 

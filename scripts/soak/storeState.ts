@@ -6,8 +6,8 @@
  */
 import type { Page } from '@playwright/test';
 
-/** Truth from the host: the SHA-256 of every file it serves, by path. */
-export type Truth = Record<string, string>;
+/** Truth from the host: the SHA-256 of every file it serves, by model id and path. */
+export type Truth = Record<string, Record<string, string>>;
 
 export interface StoreState {
   /** Problems found; empty when every invariant holds. */
@@ -78,8 +78,8 @@ export async function checkStore(page: Page, truth: Truth): Promise<StoreState> 
       const actual = await hex(bytes);
       if (bytes.byteLength !== f.size) violations.push(`${f.modelId}/${f.path} recorded verified with ${f.size} bytes but ${bytes.byteLength} stored`);
       if (actual !== f.sha256) violations.push(`${f.modelId}/${f.path} recorded verified but its stored bytes hash to ${actual}`);
-      const name = f.path;
-      if (truth[name] && truth[name] !== actual) violations.push(`${f.modelId}/${f.path} recorded verified with bytes the host does not serve`);
+      const expected = truth[f.modelId]?.[f.path];
+      if (expected && expected !== actual) violations.push(`${f.modelId}/${f.path} recorded verified with bytes the host does not serve`);
     }
     // No orphans: every stored byte belongs to a listed model.
     for (const { value: c } of chunks) if (!owned.has(`${c.modelId}|${c.path}`) && !listed.get(c.modelId)?.manifest.files.some((f) => f.path === c.path)) violations.push(`orphan chunk ${c.modelId}/${c.path}`);

@@ -29,7 +29,13 @@ export interface FileDownloadContext {
 export interface DownloadTuning extends RetryPolicy {
   /** web-llm-bound files at least this large are checkpointed to survive a reload. */
   checkpointMinBytes: number;
+  /**
+   * A checkpoint needs this many new bytes and this much time since the last one: every
+   * checkpointed byte is written twice, so a fast download (which a reload costs little)
+   * writes none, and a slow one loses at most a few seconds of it.
+   */
   checkpointEveryBytes: number;
+  checkpointEveryMs: number;
   /** Largest chunk of a chunk-stored file; small files get smaller chunks. */
   maxChunkBytes: number;
 }
@@ -37,6 +43,7 @@ export interface DownloadTuning extends RetryPolicy {
 export const defaultTuning: DownloadTuning = {
   checkpointMinBytes: 64 << 20,
   checkpointEveryBytes: 32 << 20,
+  checkpointEveryMs: 2000,
   maxChunkBytes: 16 << 20,
   retries: 4,
   retryDelayMs: 400,

@@ -78,6 +78,7 @@ async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): P
   let offset = partial?.bytesDone ?? 0;
   let checkpointed = offset;
   let chunkCount = partial?.chunkCount ?? 0;
+  let checkpointedAt = performance.now();
   ctx.onBytes(offset);
 
   const checkpoint = async (): Promise<void> => {
@@ -87,6 +88,7 @@ async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): P
     await guardWrite(ctx, file.size - checkpointed, () => writeChunk(next, chunkCount, new Blob([buffer.subarray(checkpointed, upTo)])));
     chunkCount = next.chunkCount;
     checkpointed = upTo;
+    checkpointedAt = performance.now();
   };
 
   ctx.onState('downloading');
@@ -114,7 +116,7 @@ async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): P
         }
         offset += value.byteLength;
         ctx.onBytes(offset);
-        if (checkpointing && offset - checkpointed >= tuning.checkpointEveryBytes) await checkpoint();
+        if (checkpointing && offset - checkpointed >= tuning.checkpointEveryBytes && performance.now() - checkpointedAt >= tuning.checkpointEveryMs) await checkpoint();
       }
     });
   } catch (error) {
