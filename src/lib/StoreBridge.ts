@@ -2,7 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { DeviceReport } from '../../workers/shared/device';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { CachedModel, CatalogResult, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, StoreApi, VerifiedFileInfo } from '../../workers/shared/storeProtocol';
+import type { CachedModel, CatalogResult, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, StoreApi, StoreEvent, VerifiedFileInfo } from '../../workers/shared/storeProtocol';
 
 export type { VerifiedFileInfo };
 
@@ -51,6 +51,16 @@ export class StoreBridge {
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /** Cancels a model's download, in whichever tab runs it. */
+  cancel(modelId: string): Promise<void> {
+    return this.#remote.cancel(modelId);
+  }
+
+  /** Calls `onEvent` for what other tabs do with the store (progress, a download's end, a change). */
+  watch(onEvent: (event: StoreEvent) => void): Promise<void> {
+    return this.#remote.watch(proxy(onEvent));
   }
 
   /** Checks a model's stored files to a depth; damaged ones are dropped for repair. */

@@ -2,7 +2,7 @@ import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { StoreError } from '../../workers/shared/errors';
 import type { HostProblem } from '../../workers/shared/storeProtocol';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { CachedModel, CheckReport, StorageInfo } from '../../workers/shared/storeProtocol';
+import type { CachedModel, CheckReport, StorageInfo, StoreEvent } from '../../workers/shared/storeProtocol';
 import type { StoreBridge } from '../lib/StoreBridge';
 import type { LicenceRecords } from './LicenceRecords.svelte';
 
@@ -10,8 +10,10 @@ import type { LicenceRecords } from './LicenceRecords.svelte';
 export class ModelLibrary {
   readonly #store: StoreBridge;
   readonly #licences: LicenceRecords;
+  /** Downloads this tab runs (the others in `downloading` run in another tab). */
   readonly #cancels = new Map<string, AbortController>();
   #hostUrl = '';
+  #watching = false;
 
   /** Entries the model host publishes itself. */
   hosted = $state.raw<CatalogEntry[]>([]);
@@ -43,6 +45,10 @@ export class ModelLibrary {
   /** Loads the catalog for a host (asking the host only when `refresh` or never asked) and what is stored. */
   async load(hostUrl: string, options: { refresh?: boolean } = {}): Promise<void> {
     this.#hostUrl = hostUrl;
+    if (!this.#watching) {
+      this.#watching = true;
+      void this.#store.watch((event) => this.#fromOtherTab(event));
+    }
     const [result] = await Promise.all([this.#store.catalog(hostUrl, options), this.refresh()]);
     this.hosted = result.hosted;
     this.builtin = result.builtin;
@@ -56,6 +62,22 @@ export class ModelLibrary {
     const [stored, storage] = await Promise.all([this.#store.models(), this.#store.storage()]);
     this.stored = stored;
     this.storage = storage;
+  }
+
+  /** Another tab downloads, finishes, deletes or verifies: show its progress, list models again. */
+  #fromOtherTab(event: StoreEvent): void {
+    if (event.type === 'progress') {
+      const id = event.progress.modelId;
+      this.progress = { ...this.progress, [id]: event.progress };
+      if (!this.downloading.has(id)) this.downloading = new Set([...this.downloading, id]);
+      return;
+    }
+    if (event.type === 'ended' && !this.#cancels.has(event.modelId)) {
+      const rest = new Set(this.downloading);
+      rest.delete(event.modelId);
+      this.downloading = rest;
+    }
+    if (event.type === 'changed' || event.type === 'ended') void this.refresh();
   }
 
   /** The entry with this id. */
@@ -81,7 +103,8 @@ export class ModelLibrary {
 
   /** Downloads (or resumes, or repairs) a model; resolves `true` once every file is verified. */
   async download(entry: CatalogEntry): Promise<boolean> {
-    if (this.downloading.has(entry.id)) return false;
+    // A download another tab runs is followed (the store worker joins it), not started twice.
+    if (this.#cancels.has(entry.id)) return false;
     // No byte of a Llama model is fetched before its licence is accepted (the UI asks first).
     if (!this.#licences.allows(entry)) return false;
     const controller = new AbortController();
@@ -138,9 +161,11 @@ export class ModelLibrary {
     await this.download(entry);
   }
 
-  /** Cancels a running download. */
+  /** Cancels a running download, in this tab or the one running it. */
   cancel(id: string): void {
-    this.#cancels.get(id)?.abort();
+    const local = this.#cancels.get(id);
+    if (local) local.abort();
+    else void this.#store.cancel(id);
   }
 
   /** Deletes one model's bytes. */
