@@ -2,13 +2,20 @@
  * `npm run bench`: one Chromium run against the built app and a local model host holding a
  * Llama-3.2-1B-sized MLC set (~770 MB: one ~131 MB shard, then 32 MB shards). Writes
  * bench-results/bench.json and prints a table. Aims are reported, never asserted: machines vary.
+ *
+ * While iterating on the store (the machine's browser lock is shared): `npm run bench -- --part=1`
+ * runs part 1 only (written to bench-part1.json); `--runs=N` instead of three runs;
+ * `--only=ours,throttled` picks part 1's measurements (`measurements` in storeBench.ts);
+ * `--profile` adds one traced download of ours at each rate, with per-file timelines.
+ * NO_PAGE_MEMORY=1 samples process memory only (the page's own measure costs the page a little).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { preview } from 'vite';
 import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
 import { instrumentation, launchBenchBrowser } from './bench/browser';
 import type { RawFile } from './bench/rawBaselines';
-import { benchStore, runs } from './bench/storeBench';
+import { benchStore, measurements, type Measurement, type StoreBenchResult } from './bench/storeBench';
 import { benchChat } from './bench/chatBench';
 import { benchOpenToReady, firstLoadJavaScript } from './bench/openToReady';
 
@@ -16,6 +23,27 @@ const appPort = 4273;
 const benchModel = 'Llama-1B-Sized-MLC';
 
 const mb = (bytes: number): number => bytes / 1e6;
+
+const { values: flags } = parseArgs({ options: { part: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, profile: { type: 'boolean' } } });
+const partOneOnly = flags.part === '1';
+const runs = Number(flags.runs ?? 3);
+const only = new Set((flags.only?.split(',') ?? measurements) as Measurement[]);
+for (const m of only) if (!measurements.includes(m)) throw new Error(`--only: no measurement "${m}" (${measurements.join(', ')})`);
+
+/** Part 1's tables: rows, ratios, memory, CPU, long tasks, aims. */
+function printStore(store: StoreBenchResult, largest: number): void {
+  console.log(`\n| measurement (median of ${runs}) | ms | MB/s | runs, ms |\n|---|---:|---:|---|`);
+  for (const r of [...store.rows, ...store.throttled]) console.log(`| ${r.name} | ${r.ms} | ${r.mbPerS} | ${r.runsMs.join(', ')} |`);
+  console.log('\n| ratio | value |\n|---|---:|');
+  for (const [k, v] of Object.entries(store.ratios)) console.log(`| ${k} | ${v ?? 'not measured'} |`);
+  const m = store.memory;
+  console.log(`\nPeak memory of the page + its workers (measureUserAgentSpecificMemory): ${mb(m.pagePeakBytes).toFixed(0)} MB over ${m.pageSamples} samples = ${m.pagePeakVsLargestFile}x the largest file (${mb(largest).toFixed(0)} MB)`);
+  for (const r of m.runs) console.log(`  run: ${mb(r.pagePeakBytes).toFixed(0)} MB (${Object.entries(r.pagePeakByRealm).map(([k, v]) => `${k} ${mb(v).toFixed(0)}`).join(', ')}); slowest sample ${r.pageSlowestSampleMs} ms, ${r.pageTimeouts} unanswered`);
+  console.log(`  anonymous resident memory, peak: renderers ${mb(m.rendererPeakBytes).toFixed(0)} MB, whole browser ${mb(m.browserPeakBytes).toFixed(0)} MB (at each run's start: ${m.runs.map((r) => `${mb(r.rendererStartBytes).toFixed(0)}/${mb(r.browserStartBytes).toFixed(0)}`).join(', ')} MB)`);
+  console.log(`CPU seconds by process, ours: ${JSON.stringify(store.cpu.ours)}\n  raw (e): ${JSON.stringify(store.cpu.fetchAndWrite)}\n  ours at 40 MB/s: ${JSON.stringify(store.cpu.oursThrottled)}`);
+  console.log(`Main-thread long tasks during the downloads: ${store.mainThreadLongTasksDuringDownload.length} ${JSON.stringify(store.mainThreadLongTasksDuringDownload)}`);
+  console.log('\nAims:', store.aims);
+}
 
 async function main(): Promise<void> {
   console.log('Generating the 1B-sized test set (cached in .cache/ after the first run)…');
@@ -40,8 +68,15 @@ async function main(): Promise<void> {
 
     console.log(`Set: ${files.length} files, ${mb(totalBytes).toFixed(0)} MB, largest ${mb(largest).toFixed(0)} MB; LFS files 302 to the CDN origin`);
     console.log(`Part 1: the store, ${runs} runs of each measurement (medians)…`);
-    const store = await benchStore(page, host, benchModel, files, (line) => console.log(line));
+    const store = await benchStore(page, host, benchModel, files, { runs, only, profile: flags.profile ?? false, profileDir: browser.profileDir }, (line) => console.log(line));
     const results = { when: new Date().toISOString(), set: { files: files.length, bytes: totalBytes, largestFile: largest }, ...store };
+    printStore(store, largest);
+    if (partOneOnly) {
+      mkdirSync('bench-results', { recursive: true });
+      writeFileSync('bench-results/bench-part1.json', JSON.stringify(results, null, 2));
+      console.log('\nWritten to bench-results/bench-part1.json');
+      return;
+    }
     console.log('\nPart 2: a 500-token reply on the CPU engine, through the app and with wllama directly…');
     const gguf = catalog.find((e) => e.id === 'Bench-Llama-GGUF');
     const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
@@ -54,13 +89,6 @@ async function main(): Promise<void> {
     Object.assign(results, { chat, openToReady, javascript });
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench.json', JSON.stringify(results, null, 2));
-    console.log(`\n| measurement (median of ${runs}) | ms | MB/s | runs, ms |\n|---|---:|---:|---|`);
-    for (const r of [...results.rows, ...results.throttled]) console.log(`| ${r.name} | ${r.ms} | ${r.mbPerS} | ${r.runsMs.join(', ')} |`);
-    console.log('\n| ratio | value |\n|---|---:|');
-    for (const [k, v] of Object.entries(results.ratios)) console.log(`| ${k} | ${v} |`);
-    console.log(`\nPeak memory (page + workers): ${mb(results.memory.peakBytes).toFixed(0)} MB over ${results.memory.samples} samples = ${results.memory.peakVsLargestFile}x the largest file`);
-    console.log(`Main-thread long tasks during the ${runs} downloads: ${results.mainThreadLongTasksDuringDownload.length} ${JSON.stringify(results.mainThreadLongTasksDuringDownload)}`);
-    console.log('\nAims:', results.aims);
     console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
     console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
     console.log(`| streamed tok/s (first to last token) | ${chat.app.streamTokensPerS} | ${chat.direct.streamTokensPerS} |`);

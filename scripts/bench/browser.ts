@@ -8,7 +8,7 @@ import { chromiumArgs, chromiumPath } from '../../playwright.config';
  * A Chromium with a fresh on-disk profile (IndexedDB on disk, as for a user), able to measure
  * memory across the page and its workers (`measureUserAgentSpecificMemory` without its delay).
  */
-export async function launchBenchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBenchBrowser(): Promise<{ context: BrowserContext; profileDir: string; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -18,6 +18,7 @@ export async function launchBenchBrowser(): Promise<{ context: BrowserContext; c
   });
   return {
     context,
+    profileDir: profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -25,7 +26,11 @@ export async function launchBenchBrowser(): Promise<{ context: BrowserContext; c
   };
 }
 
-/** Page script: records main-thread long tasks and samples memory of the page and its workers. */
+/**
+ * Page script: records main-thread long tasks. (Memory is sampled from the bench's side,
+ * memorySampler.ts: a loop in the page stopped by the download's end never counted the sample it
+ * was awaiting, and the page's measure misses Blink's and the browser's copies.)
+ */
 export const instrumentation = `
   // tsx keeps function names with a __name helper, which functions sent to the page reference.
   globalThis.__name ??= (f) => f;
@@ -33,18 +38,6 @@ export const instrumentation = `
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
-  window.__memory = { peak: 0, samples: 0, running: false };
-  window.__sampleMemory = async () => {
-    window.__memory = { peak: 0, samples: 0, running: true };
-    while (window.__memory.running) {
-      if (self.crossOriginIsolated && performance.measureUserAgentSpecificMemory) {
-        const m = await performance.measureUserAgentSpecificMemory();
-        window.__memory.peak = Math.max(window.__memory.peak, m.bytes);
-        window.__memory.samples += 1;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 `;
 
 /** Accepts the licence dialog when it opens (the first Llama download of a profile asks). */
