@@ -12,14 +12,15 @@ import { guardWrite, integrityError, recordVerified, writeChunk } from './fileRe
 import { streamWithRetries } from './retryLoop';
 import { chunkRange, dropFileBytes, storeDb, type PartialFile, type VerifiedFile } from './schema';
 import type { DownloadLimits } from './semaphore';
+import { markPhase, timed } from './timeline';
 
 export function chunkBytesFor(size: number, tuning: DownloadTuning): number {
   return Math.min(tuning.maxChunkBytes, Math.max(64 << 10, Math.ceil(size / 8)));
 }
 
 export async function downloadChunked(ctx: FileDownloadContext, tuning: DownloadTuning, limits: DownloadLimits): Promise<VerifiedFile> {
-  const releaseMemory = await limits.memory.acquire(chunkBytesFor(ctx.file.size, tuning));
-  const releaseFetch = await limits.fetches.acquire();
+  const releaseMemory = await timed('wait-memory', ctx.file.path, () => limits.memory.acquire(chunkBytesFor(ctx.file.size, tuning)));
+  const releaseFetch = await timed('wait-fetch', ctx.file.path, () => limits.fetches.acquire());
   try {
     return await receiveChunked(ctx, tuning);
   } finally {
@@ -97,7 +98,7 @@ async function receiveChunked(ctx: FileDownloadContext, tuning: DownloadTuning):
     }
     const next: PartialFile = { modelId: ctx.modelId, path: file.path, bytesDone: committed + pendingBytes, chunkCount: chunkCount + 1, hashState: h.sha256.save(), sha1State: h.sha1?.save() };
     try {
-      await guardWrite(ctx, file.size - committed, () => writeChunk(next, chunkCount, new Blob(pending as Uint8Array<ArrayBuffer>[])));
+      await timed('chunk', file.path, () => guardWrite(ctx, file.size - committed, () => writeChunk(next, chunkCount, new Blob(pending as Uint8Array<ArrayBuffer>[]))));
     } catch (error) {
       // The chunk is not stored: neither is its hash nor its count.
       h.sha256.load(before.sha256);
@@ -111,6 +112,7 @@ async function receiveChunked(ctx: FileDownloadContext, tuning: DownloadTuning):
   };
 
   ctx.onState('downloading');
+  const fetchStart = performance.now();
   await streamWithRetries(bodyRequest(ctx), file.size, ctx.signal, tuning, () => committed + pendingBytes, async ({ reader, start }) => {
     if (start === 0 && committed + pendingBytes > 0) {
       // The host ignored Range: start over.
@@ -136,6 +138,7 @@ async function receiveChunked(ctx: FileDownloadContext, tuning: DownloadTuning):
     }
   });
   await commit();
+  markPhase('fetch', file.path, fetchStart);
   ctx.onState('verifying');
   const actual = h.sha256.digest('hex');
   const { expected } = file;
@@ -147,5 +150,5 @@ async function receiveChunked(ctx: FileDownloadContext, tuning: DownloadTuning):
     await dropFileBytes(ctx.modelId, file.path);
     throw integrityError(ctx, actual, committed);
   }
-  return guardWrite(ctx, 0, () => recordVerified(ctx, actual, committed, chunkCount, true));
+  return timed('record', file.path, () => guardWrite(ctx, 0, () => recordVerified(ctx, actual, committed, chunkCount, true)));
 }

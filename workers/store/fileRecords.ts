@@ -4,7 +4,6 @@
  */
 import { TypedError, isQuotaExceeded, type IntegrityError, type QuotaError, type StorageError } from '../shared/errors';
 import type { ManifestFile } from '../shared/storeProtocol';
-import { gitBlobSha1Hex } from './hashing';
 import { chunkRange, storeDb, type PartialFile, type VerifiedFile } from './schema';
 
 /** The file a download is about. */
@@ -34,14 +33,11 @@ export function integrityError(ref: FileRef, actualSha256: string, actualSize: n
   });
 }
 
-/** Throws an IntegrityError unless the bytes are what the manifest expects. */
-export async function checkExpected(ref: FileRef, bytes: Uint8Array, sha256: string): Promise<void> {
-  const { expected, size } = ref.file;
-  if (size >= 0 && bytes.byteLength !== size) {
-    throw integrityError(ref, sha256, bytes.byteLength, `${ref.file.path} has ${bytes.byteLength} bytes, expected ${size}: it was not stored.`);
-  }
-  if (expected.kind === 'sha256' && expected.sha256.toLowerCase() !== sha256) throw integrityError(ref, sha256, bytes.byteLength);
-  if (expected.kind === 'git-blob-sha1' && (await gitBlobSha1Hex(bytes)) !== expected.sha1) throw integrityError(ref, sha256, bytes.byteLength);
+/** The IntegrityError for bytes of `length` that are not what the manifest expects (wrong size or hash). */
+export function mismatchError(ref: FileRef, length: number, sha256: string): TypedError<IntegrityError> {
+  const { size, path } = ref.file;
+  if (size >= 0 && length !== size) return integrityError(ref, sha256, length, `${path} has ${length} bytes, expected ${size}: it was not stored.`);
+  return integrityError(ref, sha256, length);
 }
 
 /**

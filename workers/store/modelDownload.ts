@@ -84,9 +84,10 @@ export async function downloadModel(manifest: ModelManifest, options: ModelDownl
   let lastReport = 0;
   const report = (force: boolean): void => {
     const now = performance.now();
-    rate.add(now, done());
+    // Called for every piece a body delivers (thousands a second): only a report samples the rate.
     if (!force && now - lastReport < (options.progressIntervalMs ?? 150)) return;
     lastReport = now;
+    rate.add(now, done());
     onProgress({
       modelId: manifest.modelId,
       files: files.map((f) => ({ ...f })),

@@ -1,51 +1,60 @@
 /**
  * A file bound for web-llm's cache must end up as one ArrayBuffer, so it is received into one
- * buffer, hashed whole by WebCrypto (off the JS thread) and written once. Large files are
- * checkpointed to our chunk store on the way, so a reload resumes them with Range.
+ * buffer, then handed (transferred) to the writer, which hashes it and, only if it matches,
+ * writes it once (wholeFileWriter.ts). Large files are checkpointed to our chunk store on the
+ * way, so a reload resumes them with Range.
  */
 import { TypedError } from '../shared/errors';
 import { readOrDrop } from './fetchBody';
 import { bodyRequest, type DownloadTuning, type FileDownloadContext } from './fileDownload';
-import { checkExpected, guardWrite, integrityError, recordVerified, writeChunk } from './fileRecords';
-import { sha256Hex } from './hashing';
+import { guardWrite, integrityError, mismatchError, recordVerified, storageFailure, writeChunk } from './fileRecords';
 import { streamWithRetries } from './retryLoop';
 import { chunkRange, dropFileBytes, storeDb, type PartialFile, type VerifiedFile } from './schema';
 import type { DownloadLimits } from './semaphore';
-import { putWebllmRecord } from './webllmCache';
-
-interface Received {
-  buffer: Uint8Array;
-  sha256: string;
-  length: number;
-}
+import { markPhase, timed } from './timeline';
+import { commitInWriter } from './writerClient';
 
 export async function downloadWhole(ctx: FileDownloadContext, tuning: DownloadTuning, limits: DownloadLimits): Promise<VerifiedFile> {
-  const releaseMemory = await limits.memory.acquire(Math.max(ctx.file.size, 0));
+  const path = ctx.file.path;
+  const releaseMemory = await timed('wait-memory', path, () => limits.memory.acquire(Math.max(ctx.file.size, 0)));
   try {
-    const releaseFetch = await limits.fetches.acquire();
-    let received: Received;
+    const releaseFetch = await timed('wait-fetch', path, () => limits.fetches.acquire());
+    let buffer: ArrayBuffer;
     try {
-      received = await receiveWhole(ctx, tuning);
+      buffer = await receiveWhole(ctx, tuning);
     } finally {
       releaseFetch();
     }
-    // The fetch slot is free again: the next file downloads while this one is written.
-    return await limits.writes.run(async () => {
+    // The fetch slot is free again: the next file downloads while this one is hashed and written.
+    const releaseWrite = await timed('wait-write', path, () => limits.writes.acquire());
+    try {
       // Cancelled or deleted meanwhile: nothing more of this model is written.
       ctx.signal.throwIfAborted();
-      return storeWhole(ctx, received);
-    });
+      ctx.onState('verifying');
+      return await storeWhole(ctx, buffer);
+    } finally {
+      releaseWrite();
+    }
   } finally {
     releaseMemory();
   }
 }
 
-async function storeWhole(ctx: FileDownloadContext, { buffer, sha256, length }: Received): Promise<VerifiedFile> {
-  const target = ctx.file.target;
-  if (target.kind !== 'webllm') throw new Error('storeWhole needs a web-llm target');
-  const data = target.storeAs === 'json' ? JSON.parse(new TextDecoder().decode(buffer)) : buffer.buffer;
-  await guardWrite(ctx, length, () => putWebllmRecord(target.scope, target.key, data));
-  return guardWrite(ctx, 0, () => recordVerified(ctx, sha256, length, 0, false));
+/** Verifies and stores the received bytes (`buffer` is transferred away), then records the file verified. */
+async function storeWhole(ctx: FileDownloadContext, buffer: ArrayBuffer): Promise<VerifiedFile> {
+  const { file } = ctx;
+  if (file.target.kind !== 'webllm') throw new Error('storeWhole needs a web-llm target');
+  const length = buffer.byteLength;
+  const result = await commitInWriter({ path: file.path, buffer, expected: file.expected, size: file.size, target: file.target });
+  if (result.kind === 'mismatch') {
+    await dropFileBytes(ctx.modelId, file.path);
+    throw mismatchError(ctx, result.length, result.sha256);
+  }
+  if (result.kind === 'failed') {
+    if (result.stage === 'put') throw await storageFailure(ctx, new DOMException(result.message, result.name), length);
+    throw Object.assign(new Error(result.message), { name: result.name });
+  }
+  return timed('record', file.path, () => guardWrite(ctx, 0, () => recordVerified(ctx, result.sha256, length, 0, false)));
 }
 
 /** The checkpointed bytes of a file, read back into `into`; undefined (and dropped) if they do not add up. */
@@ -67,8 +76,8 @@ async function readCheckpoint(ctx: FileDownloadContext, into: Uint8Array): Promi
   return partial;
 }
 
-/** Receives and verifies a whole file into memory; nothing is stored unless it matches. */
-async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): Promise<Received> {
+/** Receives a whole file into one buffer of exactly its bytes (checkpointing large ones). */
+async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): Promise<ArrayBuffer> {
   const { file } = ctx;
   const sized = file.size >= 0;
   let buffer = new Uint8Array(sized ? file.size : 0);
@@ -85,13 +94,14 @@ async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): P
     if (!checkpointing || offset === checkpointed) return;
     const upTo = offset;
     const next = { modelId: ctx.modelId, path: file.path, bytesDone: upTo, chunkCount: chunkCount + 1 };
-    await guardWrite(ctx, file.size - checkpointed, () => writeChunk(next, chunkCount, new Blob([buffer.subarray(checkpointed, upTo)])));
+    await timed('chunk', file.path, () => guardWrite(ctx, file.size - checkpointed, () => writeChunk(next, chunkCount, new Blob([buffer.subarray(checkpointed, upTo)]))));
     chunkCount = next.chunkCount;
     checkpointed = upTo;
     checkpointedAt = performance.now();
   };
 
   ctx.onState('downloading');
+  const fetchStart = performance.now();
   try {
     await streamWithRetries(bodyRequest(ctx), sized ? file.size : -1, ctx.signal, tuning, () => offset, async ({ reader, start }) => {
       if (start === 0 && offset > 0) {
@@ -124,6 +134,8 @@ async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): P
     const typed = error instanceof TypedError ? error.detail.name : '';
     if (typed !== 'IntegrityError' && typed !== 'QuotaError' && typed !== 'StorageError') await checkpoint().catch(() => {});
     throw error;
+  } finally {
+    markPhase('fetch', file.path, fetchStart);
   }
   if (!sized) {
     buffer = new Uint8Array(offset);
@@ -133,13 +145,5 @@ async function receiveWhole(ctx: FileDownloadContext, tuning: DownloadTuning): P
       at += piece.byteLength;
     }
   }
-  ctx.onState('verifying');
-  const sha256 = await sha256Hex(buffer);
-  try {
-    await checkExpected(ctx, buffer.subarray(0, offset), sha256);
-  } catch (error) {
-    await dropFileBytes(ctx.modelId, file.path);
-    throw error;
-  }
-  return { buffer, sha256, length: offset };
+  return buffer.buffer as ArrayBuffer;
 }

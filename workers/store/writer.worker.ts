@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { writerApi } from './wholeFileWriter';
+
+expose(writerApi);
