@@ -1,3 +1,4 @@
+import wllamaPackage from '@wllama/wllama/package.json' with { type: 'json' };
 import { readFile } from 'node:fs/promises';
 import { Template } from '@huggingface/jinja';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY } from '../fixtures/gguf';
@@ -91,5 +92,5 @@ test('the bill of materials validates against CycloneDX 1.6 and its hashes are t
     expect(f.hashes[0].alg).toBe('SHA-256');
     expect(f.hashes[0].content).toBe(await storedChunkedSha256(page, testModels.programmed, f.name));
   }
-  expect(bom.components.find((c) => c.type === 'library')).toMatchObject({ name: '@wllama/wllama', version: '3.8.1' });
+  expect(bom.components.find((c) => c.type === 'library')).toMatchObject({ name: '@wllama/wllama', version: wllamaPackage.version });
 });

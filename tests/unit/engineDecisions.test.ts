@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommend, type DeviceReport } from '../../workers/shared/device';
+import { autoGgufDevice, cpuThreads, recommend, type DeviceReport } from '../../workers/shared/device';
 import { classifyEngineError } from '../../workers/shared/engineErrors';
 import { builtinCatalog } from '../../workers/catalog/catalog';
 
@@ -41,5 +41,81 @@ describe('classifyEngineError', () => {
   it('keeps anything else as a generic engine error with its message', () => {
     const e = classifyEngineError('boom');
     expect(e).toEqual({ name: 'EngineError', message: 'The engine failed.', detail: 'boom' });
+  });
+});
+
+describe('recommend, in plain words', () => {
+  const phone = { ...gpu, cores: 2 };
+  it('ranks the four ways to run a model, best first, each with why', () => {
+    const r = recommend({ ...gpu, shaderF16: true }, builtinCatalog);
+    expect(r.ranking.map((o) => o.option)).toEqual(['webllm-f16', 'webllm-f32', 'llamacpp-webgpu', 'llamacpp-cpu']);
+    expect(r.ranking.every((o) => o.usable)).toBe(true);
+    expect(r.entryName).toBe('Llama 3.2 1B Instruct (q4f16_1, WebGPU)');
+  });
+  it('names the model, never its raw id, and gives one reason, not one nested in another', () => {
+    const r = recommend({ ...base, webgpuProblem: 'requesting a GPU adapter failed: Error: nope' }, builtinCatalog);
+    expect(r.entryName).not.toMatch(/-GGUF$/);
+    expect(r.reason).toBe('WebGPU is not available in this browser, so llama.cpp runs the GGUF build on the CPU with 7 threads of 8 cores.');
+    expect(r.reason).not.toContain('nope');
+    expect(r.ggufDevice).toBe('cpu');
+  });
+  it('never claims threads the engine will not run', () => {
+    const single = recommend({ ...base, cores: 2, crossOriginIsolated: false }, builtinCatalog);
+    expect(single.reason).toContain('with 1 thread (this page cannot share memory between threads)');
+    expect(recommend({ ...base, cores: 2 }, builtinCatalog).reason).toContain('with 2 threads of 2 cores');
+  });
+  it('puts llama.cpp on WebGPU when the GPU is real and only GGUF builds are listed', () => {
+    const gguf = builtinCatalog.filter((e) => e.engine === 'wllama');
+    const r = recommend(phone, gguf);
+    expect(r.ggufDevice).toBe('webgpu');
+    expect(r.reason).toBe('Your GPU supports WebGPU: llama.cpp runs the GGUF build on it.');
+  });
+  it('marks every GPU option unusable on a software adapter and says why once', () => {
+    const r = recommend({ ...gpu, fallbackAdapter: true }, builtinCatalog);
+    expect(r.ranking.filter((o) => o.usable).map((o) => o.option)).toEqual(['llamacpp-cpu']);
+    expect(r.ranking[0].why).toBe('The only WebGPU adapter here is a software fallback (it draws on the CPU, slower than llama.cpp on the CPU).');
+    expect(r.reason.match(/software fallback/g)).toHaveLength(1);
+  });
+});
+
+describe('cpuThreads and the GGUF device', () => {
+  it('uses every core on small machines, leaves one for the page on larger ones, one thread without isolation', () => {
+    expect(cpuThreads({ cores: 1, crossOriginIsolated: true })).toBe(1);
+    expect(cpuThreads({ cores: 2, crossOriginIsolated: true })).toBe(2);
+    expect(cpuThreads({ cores: 4, crossOriginIsolated: true })).toBe(4);
+    expect(cpuThreads({ cores: 8, crossOriginIsolated: true })).toBe(7);
+    expect(cpuThreads({ cores: 32, crossOriginIsolated: true })).toBe(8);
+    expect(cpuThreads({ cores: 8, crossOriginIsolated: false })).toBe(1);
+  });
+  it('runs llama.cpp on a hardware GPU only', () => {
+    expect(autoGgufDevice(gpu)).toBe('webgpu');
+    expect(autoGgufDevice({ ...gpu, fallbackAdapter: true })).toBe('cpu');
+    expect(autoGgufDevice(base)).toBe('cpu');
+  });
+});
+
+describe('classifyEngineError: GPU and memory failures', () => {
+  const limits = { maxBufferSize: 256e6, maxStorageBufferBindingSize: 128e6 };
+  it('tells a buffer larger than the GPU allows from running out of GPU memory', () => {
+    const big = Object.assign(new Error('llama.cpp could not allocate a WebGPU buffer of 300000000 bytes: load failed'), { name: 'GpuAllocationError', bytes: 300e6 });
+    expect(classifyEngineError(big, limits)).toMatchObject({ name: 'TooLargeForDeviceError', neededBytes: 300e6, limitBytes: 256e6, limitName: 'maxBufferSize' });
+    const small = Object.assign(new Error('could not allocate'), { name: 'GpuAllocationError', bytes: 100e6 });
+    expect(classifyEngineError(small, limits)).toMatchObject({ name: 'OutOfMemoryError', neededBytes: 100e6 });
+    // From llama.cpp's own line, when no GpuAllocationError wrapped it.
+    expect(classifyEngineError(new Error('load_tensors: failed to allocate WebGPU buffer of size 400000000'), limits).name).toBe('TooLargeForDeviceError');
+  });
+  it('recognises a lost GPU from web-llm, ggml-webgpu and the browser', () => {
+    expect(classifyEngineError(new Error('ggml_webgpu: Device lost! Reason: 2, Message: GPU hung')).name).toBe('DeviceLostError');
+    expect(classifyEngineError(new Error('The WebGPU device was lost: destroyed')).name).toBe('DeviceLostError');
+    expect(classifyEngineError(Object.assign(new Error('x'), { name: 'DeviceLostError' })).name).toBe('DeviceLostError');
+  });
+  it('recognises out-of-memory messages of wasm and llama.cpp', () => {
+    expect(classifyEngineError(new RangeError('WebAssembly.Memory(): could not allocate memory')).name).toBe('OutOfMemoryError');
+    expect(classifyEngineError(new Error('Cannot allocate WebAssembly.Memory')).name).toBe('OutOfMemoryError');
+    expect(classifyEngineError(new Error('ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer of size 4294967296')).name).toBe('OutOfMemoryError');
+  });
+  it("reads llama.cpp's context overflow with its numbers", () => {
+    const e = classifyEngineError(new Error('request (2319 tokens) exceeds the available context size (2048 tokens), try increasing it'));
+    expect(e).toMatchObject({ name: 'ContextOverflowError', neededTokens: 2319, windowTokens: 2048 });
   });
 });

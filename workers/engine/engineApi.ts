@@ -1,7 +1,9 @@
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../shared/chat';
+import type { DeviceReport } from '../shared/device';
+import { probeDevice } from '../shared/deviceProbe';
 import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
-import type { LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { EngineLoadOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { missingFiles, readFileBlob, readManifest } from '../store/storeReader';
 import type { ChatEngine } from './types';
 import { WebllmEngine } from './webllmEngine';
@@ -9,6 +11,14 @@ import { WllamaEngine } from './wllamaEngine';
 
 let engine: ChatEngine | null = null;
 let generation: AbortController | null = null;
+/** The device as this worker sees it (its GPU limits judge allocation failures). */
+let device: DeviceReport | null = null;
+
+/** An error the engine already typed (a fit check), or whatever it threw, classified. */
+function typed(error: unknown): EngineError {
+  const fit = (error as { fit?: EngineError } | null)?.fit;
+  return fit ?? classifyEngineError(error, device ?? undefined);
+}
 
 function fail<T>(error: EngineError): EngineResult<T> {
   return { ok: false, error };
@@ -45,14 +55,14 @@ function batcher(onText: (text: string) => unknown): { push(text: string): void;
   };
 }
 
-/** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (CPU). */
+/** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (llama.cpp: CPU or WebGPU). */
 export const engineApi = {
   /**
    * Loads a downloaded model. Every file must be present with its recorded size first; files
    * that are not are reported (this worker never writes the store), so the page can have the
    * store drop and download them again before trying again.
    */
-  async load(entry: CatalogEntry, onProgress?: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
+  async load(entry: CatalogEntry, options: EngineLoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
     await engineApi.unload();
     onProgress?.({ phase: 'checking', fraction: 0, text: 'Checking the stored files' });
     const manifest = await readManifest(entry.id);
@@ -65,21 +75,25 @@ export const engineApi = {
       });
     }
     try {
+      device = await probeDevice();
       if (entry.engine === 'wllama') {
         const weights = manifest.files.find((f) => f.role === 'weights');
         const blob = weights && (await readFileBlob(entry.id, weights.path));
         if (!blob) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights ? [weights.path] : [] });
-        onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into the CPU engine' });
-        engine = await WllamaEngine.load(entry, blob);
+        onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into llama.cpp' });
+        engine = await WllamaEngine.load(entry, blob, options, device);
       } else {
-        const chatConfig = await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json');
-        engine = await WebllmEngine.load(entry, manifest, chatConfig, (fraction, text) => onProgress?.({ phase: 'loading', fraction, text }));
+        const files = {
+          chatConfig: await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json'),
+          tensorCache: await verifiedJson<unknown>(entry.id, 'tensor-cache.json'),
+        };
+        engine = await WebllmEngine.load(entry, manifest, files, device, (fraction, text) => onProgress?.({ phase: 'loading', fraction, text }));
       }
       onProgress?.({ phase: 'loading', fraction: 1, text: 'Ready' });
       return { ok: true, value: engine.loaded };
     } catch (error) {
       engine = null;
-      return fail(classifyEngineError(error));
+      return fail(typed(error));
     }
   },
 
@@ -109,7 +123,7 @@ export const engineApi = {
       return { ok: true, value: result };
     } catch (error) {
       await batch.flush();
-      return fail(classifyEngineError(error));
+      return fail(typed(error));
     } finally {
       if (generation === controller) generation = null;
     }
