@@ -1,9 +1,10 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
+import { suggestBuild } from '../../workers/shared/buildSuggestion';
 import type { DeviceReport, Recommendation } from '../../workers/shared/device';
 import { recommend } from '../../workers/shared/device';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
+import type { EngineLoadOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
 import { proxy } from 'comlink';
 import { fitContext, isPromptTooLong } from '../lib/contextWindow';
 import {
@@ -37,6 +38,8 @@ export interface ContextUsage {
   windowTokens: number;
   droppedCount: number;
   estimated: boolean;
+  /** What the window policy did (which turns are left out, and why the cache stays valid). */
+  note: string | null;
 }
 
 /**
@@ -54,6 +57,8 @@ export class ChatSession {
   #stopRequested = false;
   /** What the chat template adds, once per prompt (headers, dates) and per message. */
   #template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 0, chars: 0 } };
+  /** Turns left out of each conversation's last prompt: the window never starts earlier again. */
+  #droppedTurns = new Map<string, number>();
 
   device = $state.raw<DeviceReport | null>(null);
   recommendation = $state.raw<Recommendation | null>(null);
@@ -66,6 +71,8 @@ export class ChatSession {
   /** The exact prompt of the last reply, as the engine received it. */
   lastPrompt = $state.raw<RawPrompt | null>(null);
   context = $state.raw<ContextUsage | null>(null);
+  /** How the next load runs the model (the GGUF engine's device, threads, context window). */
+  loadOptions = $state<EngineLoadOptions>({ ggufDevice: 'auto' });
 
   constructor(engine: EngineBridge, store: StoreBridge, conversations: Conversations, library: ModelLibrary) {
     this.#engine = engine;
@@ -80,8 +87,16 @@ export class ChatSession {
     this.recommendation = recommend(this.device, catalog);
   }
 
+  /** A typed error with a build that fits this device, when there is one (data the UI can offer). */
+  #withSuggestion(error: EngineError, entry: CatalogEntry): EngineError {
+    if (!this.device) return error;
+    const downloaded = new Set(this.#library.catalog.filter((e) => this.#library.storedModel(e.id)?.complete).map((e) => e.id));
+    const suggestion = suggestBuild(error, entry, this.#library.catalog, this.device, downloaded);
+    return suggestion ? { ...error, suggestion } : error;
+  }
+
   /** Loads a downloaded model; damaged files are repaired (downloaded again, alone) first. */
-  async load(entry: CatalogEntry): Promise<boolean> {
+  async load(entry: CatalogEntry, options: EngineLoadOptions = this.loadOptions): Promise<boolean> {
     if (this.generating) await this.stop();
     this.loading = entry.id;
     this.error = null;
@@ -89,6 +104,7 @@ export class ChatSession {
       for (let attempt = 0; attempt < 2; attempt++) {
         const result = await this.#engine.api.load(
           $state.snapshot(entry) as CatalogEntry,
+          $state.snapshot(options) as EngineLoadOptions,
           proxy((progress: LoadProgress) => (this.loadProgress = progress)),
         );
         if (result.ok) {
@@ -99,7 +115,7 @@ export class ChatSession {
           this.#updateContext();
           return true;
         }
-        this.error = result.error;
+        this.error = this.#withSuggestion(result.error, entry);
         if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
         await this.#library.repair(entry);
       }
@@ -200,19 +216,28 @@ export class ChatSession {
 
   #countTokens = (text: string): number => this.#tokensOf(textShape(text));
 
-  /** Fits the open conversation into the window: what the model will see. */
+  /**
+   * Fits the open conversation into the window: what the model will see. When turns must go,
+   * a quarter of the window is freed at once and the start then stays put, so the next turns
+   * share the prompt's start and reuse the engine's KV cache (llama.cpp also shifts the cache of
+   * the turns that stay instead of computing them again).
+   */
   #fit(messages: EngineMessage[]): ReturnType<typeof fitContext> {
     const c = this.#conversations.current;
+    const windowTokens = (this.loaded?.contextWindow ?? 0) - this.#tokensOf(this.#template.base);
+    const reserveTokens = c?.settings.maxTokens ?? 0;
     return fitContext(messages, {
       countTokens: this.#countTokens,
       // The template's fixed part (system header, dates) is always there: take it off the top.
-      windowTokens: (this.loaded?.contextWindow ?? 0) - this.#tokensOf(this.#template.base),
-      reserveTokens: c?.settings.maxTokens ?? 0,
+      windowTokens,
+      reserveTokens,
       perMessageTokens: this.#tokensOf(this.#template.perMessage),
+      dropBlockTokens: Math.floor(Math.max(0, windowTokens - reserveTokens) / 4),
+      droppedTurnsBefore: c ? (this.#droppedTurns.get(c.id) ?? 0) : 0,
     });
   }
 
-  #updateContext(dropped?: number, exactTokens?: number): void {
+  #updateContext(dropped?: number, exactTokens?: number, note?: string | null): void {
     const c = this.#conversations.current;
     if (!c || !this.loaded) {
       this.context = null;
@@ -224,6 +249,7 @@ export class ChatSession {
       windowTokens: this.loaded.contextWindow,
       droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
       estimated: exactTokens === undefined,
+      note: note ?? (isPromptTooLong(fitted) ? null : fitted.note),
     };
   }
 
@@ -284,12 +310,13 @@ export class ChatSession {
             this.#tokensPerChar *= 1.5;
             continue;
           }
-          this.error = outcome.error;
+          this.error = this.loadedEntry ? this.#withSuggestion(outcome.error, this.loadedEntry) : outcome.error;
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, outcome.error.message));
           // A lost GPU takes the model with it: load it again; the conversation is untouched.
           if (outcome.error.name === 'DeviceLostError' && this.loadedEntry) {
             const entry = this.loadedEntry;
-            queueMicrotask(() => void this.load(entry).then((ok) => ok && (this.error = outcome.error)));
+            const shown = this.error;
+            queueMicrotask(() => void this.load(entry).then((ok) => ok && (this.error = shown)));
           }
           return;
         }
@@ -298,7 +325,8 @@ export class ChatSession {
         const replyText = this.#conversations.current?.messages.find((m) => m.id === id)?.content ?? '';
         this.#calibrate(prompt, replyText, stats.completionTokens);
         this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
-        this.#updateContext(fitted.droppedCount, stats.promptTokens + stats.completionTokens);
+        this.#droppedTurns.set(c.id, fitted.droppedTurns);
+        this.#updateContext(fitted.droppedCount, stats.promptTokens + stats.completionTokens, fitted.note);
         return;
       }
     } finally {
