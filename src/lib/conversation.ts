@@ -269,10 +269,13 @@ function fixed(value: number, digits: number): string {
 
 /** A reply's stats as short human phrases, e.g. `["0.42 s to first token", ...]`. */
 export function describeStats(stats: ReplyStats): string[] {
+  const count = (n: number): string => n.toLocaleString('en-US');
   return [
+    ...(stats.device ? [`on ${stats.device}`] : []),
     `${fixed(stats.timeToFirstTokenS, 2)} s to first token`,
     `prefill ${fixed(stats.prefillTokensPerS, 1)} tok/s`,
     `decode ${fixed(stats.decodeTokensPerS, 1)} tok/s`,
     `${stats.promptTokens} prompt + ${stats.completionTokens} completion tokens`,
+    ...(stats.cachedPromptTokens !== undefined ? [`${count(stats.cachedPromptTokens)} of ${count(stats.promptTokens)} prompt tokens from cache`] : []),
   ];
 }
