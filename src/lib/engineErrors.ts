@@ -1,4 +1,5 @@
 import type { EngineError } from '../../workers/shared/engineErrors';
+import { formatBytes } from './format';
 
 /** An engine error in plain words, with what the user can do. */
 export function explainEngineError(error: EngineError): { title: string; detail: string } {
@@ -15,7 +16,7 @@ export function explainEngineError(error: EngineError): { title: string; detail:
       return {
         title: 'Too large for this GPU',
         detail: error.neededBytes && error.limitBytes
-          ? `This build needs a single GPU buffer of ${Math.round(error.neededBytes / 1e6)} MB, but this GPU allows at most ${Math.round(error.limitBytes / 1e6)} MB (many phones allow 128–256 MB). Nothing was lost: choose a build that runs on the CPU, or a smaller model.`
+          ? `This build needs a single GPU buffer of ${formatBytes(error.neededBytes)}, but this GPU allows at most ${formatBytes(error.limitBytes)} (many phones allow 128–256 MB). Nothing was lost: choose a build that runs on the CPU, or a smaller model.`
           : 'This build needs larger GPU buffers than this device allows. Nothing was lost: choose a build that runs on the CPU, or a smaller model.',
       };
     case 'ModelLibraryError':

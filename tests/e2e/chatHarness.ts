@@ -2,16 +2,55 @@ import type { Page } from '@playwright/test';
 import { expect, expectCached, modelRow, openApp, startDownload } from './harness';
 import type { ModelHost } from '../fixtures/modelHost';
 
-/** Downloads a test model, loads it in the engine, and waits until chatting is possible. */
-export async function openChatWith(page: Page, host: ModelHost, id: string): Promise<void> {
+/** Where the GGUF engine should run: the loader's "Run on" choice. */
+export type GgufDevice = 'auto' | 'webgpu' | 'cpu';
+
+/**
+ * Downloads a test model, loads it in the engine (a GGUF one on `device` when given), and waits
+ * until chatting is possible.
+ */
+export async function openChatWith(page: Page, host: ModelHost, id: string, device?: GgufDevice): Promise<void> {
   await openApp(page, host);
   if ((await modelRow(page, id).getAttribute('data-status')) !== 'cached') {
     await startDownload(page, id);
     await expectCached(page, id);
   }
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
+  await loadModel(page, id, device);
   await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${id}`, { timeout: 60_000 });
+}
+
+/** Chooses a downloaded model (and, for a GGUF one, where it runs) and starts loading it. */
+export async function loadModel(page: Page, id: string, device?: GgufDevice): Promise<void> {
+  await page.getByLabel('Model', { exact: true }).selectOption(id);
+  if (device) await page.getByLabel('Run on', { exact: true }).selectOption(device);
+  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
+}
+
+/** Where the loaded model runs, as the header shows it: its device attribute and its text. */
+export function engineStatus(page: Page) {
+  return page.getByTestId('engine-status');
+}
+
+/** The device line of the artifact panel (label, cores, and llama.cpp's own account). */
+export function artifactDevice(page: Page) {
+  return page.getByTestId('artifact-device');
+}
+
+/** llama.cpp's (or web-llm's) own account of where the model runs, from the artifact panel. */
+export function runsOnNote(page: Page) {
+  return page.getByTestId('runs-on-note');
+}
+
+/** The stats line of the last reply. */
+export function lastReplyStats(page: Page) {
+  return replies(page).last().getByTestId('reply-stats');
+}
+
+/** Sets a conversation setting by its label (e.g. `Max new tokens`, `Temperature`). */
+export async function setChatSetting(page: Page, label: 'Max new tokens' | 'Temperature', value: number): Promise<void> {
+  const input = page.getByLabel(label, { exact: true });
+  await input.fill(String(value));
+  await input.dispatchEvent('change');
 }
 
 /** Types a message and sends it. */

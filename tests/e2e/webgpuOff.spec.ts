@@ -1,9 +1,5 @@
+import { artifactDevice, engineStatus, lastReplyStats, loadModel, openChatWith, runsOnNote, sendMessage, waitForReply } from './chatHarness';
 import { expect, expectCached, modelRow, openApp, startDownload, test, testModels } from './harness';
-
-async function loadModel(page: import('@playwright/test').Page, id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-}
 
 test.describe('without WebGPU (headless Chromium default)', () => {
   test('the device check finds no WebGPU and recommends the CPU engine; a WebGPU build says why it cannot run', async ({ page, host }) => {
@@ -24,3 +20,31 @@ test.describe('without WebGPU (headless Chromium default)', () => {
   });
 });
 
+
+test.describe('the GGUF engine tells the truth without WebGPU', () => {
+  test('Hearth chooses the CPU, llama.cpp reports the CPU, and every reply says so', async ({ page, host }) => {
+    await openChatWith(page, host, testModels.programmed);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = cores <= 4 ? cores : Math.min(8, cores - 1);
+    const label = `CPU, ${threads} thread${threads === 1 ? '' : 's'}`;
+    await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
+    await expect(engineStatus(page)).toContainText(`(llama.cpp, ${label})`);
+    await expect(artifactDevice(page)).toHaveText(`${label} of ${cores} cores`);
+    await expect(runsOnNote(page)).toHaveText('Hearth chose the CPU (WebGPU is not available in this browser); llama.cpp put the model on the CPU.');
+    await expect(page.getByTestId('cpu-threads')).toContainText(`llama.cpp uses ${threads} thread`);
+    await sendMessage(page, 'Hello?');
+    await waitForReply(page);
+    await expect(lastReplyStats(page)).toContainText(`on ${label}`);
+  });
+
+  test('asked for WebGPU, it still shows CPU, with the reason llama.cpp gave', async ({ page, host }) => {
+    await openChatWith(page, host, testModels.programmed, 'webgpu');
+    await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
+    await expect(engineStatus(page)).toContainText('(llama.cpp, CPU, ');
+    await expect(runsOnNote(page)).toHaveText(/^You chose WebGPU, but llama\.cpp put the model on the CPU \(its WebGPU backend: WebGPU not available on this browser \(requestAdapter returned null\)\)\.$/);
+    await sendMessage(page, 'Hello?');
+    await waitForReply(page);
+    await expect(lastReplyStats(page)).toContainText('on CPU, ');
+    await expect(lastReplyStats(page)).not.toContainText('WebGPU');
+  });
+});

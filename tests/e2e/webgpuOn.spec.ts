@@ -1,15 +1,12 @@
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
+import { engineStatus, lastReplyStats, loadModel, openChatWith, replies, runsOnNote, sendMessage, waitForReply } from './chatHarness';
+import { stateGpuLimits } from './gpuLimits';
 import { expect, expectCached, openApp, startDownload, test, testModels } from './harness';
 
 // Headless Chromium offers WebGPU only through SwiftShader, with this flag.
 test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] } });
 
 const mlcF16 = 'Tiny-Llama-q4f16-MLC';
-
-async function loadModel(page: import('@playwright/test').Page, id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-}
 
 test.describe('with WebGPU (SwiftShader, no shader-f16)', () => {
   test('the device check reports the software adapter without shader-f16 and recommends accordingly', async ({ page, host }) => {
@@ -47,5 +44,53 @@ test.describe('with WebGPU (SwiftShader, no shader-f16)', () => {
     expect(host.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
     // The app is still usable: the loader can be used again.
     await expect(page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ })).toBeEnabled();
+  });
+});
+
+test.describe('the GGUF engine tells the truth with a software WebGPU adapter', () => {
+  test('Hearth chooses the CPU over SwiftShader, and llama.cpp reports the CPU', async ({ page, host }) => {
+    await openChatWith(page, host, testModels.programmed);
+    await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
+    await expect(engineStatus(page)).toContainText('(llama.cpp, CPU, ');
+    await expect(runsOnNote(page)).toHaveText('Hearth chose the CPU (the only WebGPU adapter is a software fallback, slower than the CPU); llama.cpp put the model on the CPU.');
+  });
+
+  test('asked for WebGPU (all layers offered), llama.cpp keeps every buffer on the CPU and the app shows CPU', async ({ page, host }) => {
+    await openChatWith(page, host, testModels.programmed, 'webgpu');
+    await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
+    await expect(engineStatus(page)).toContainText('(llama.cpp, CPU, ');
+    await expect(runsOnNote(page)).toHaveText('You chose WebGPU, but llama.cpp put the model on the CPU (its WebGPU backend did not take this GPU).');
+    await sendMessage(page, 'Hello?');
+    await waitForReply(page);
+    await expect(lastReplyStats(page)).toContainText('on CPU, ');
+  });
+});
+
+test.describe('a build too large for the GPU limits this device states', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('gives a typed error in plain words before web-llm starts, suggests the CPU build, and keeps the conversation', async ({ page, host }) => {
+    // A phone-like GPU, scaled to the test model: its largest tensor (the embedding) is 1 MiB.
+    await stateGpuLimits(page, { maxBufferSize: 512 * 1024, maxStorageBufferBindingSize: 256 * 1024 });
+    await openChatWith(page, host, testModels.programmed);
+    await sendMessage(page, 'Keep this.');
+    await waitForReply(page);
+
+    await startDownload(page, testModels.mlc);
+    await expectCached(page, testModels.mlc);
+    host.clearRequests();
+    await loadModel(page, testModels.mlc);
+    const error = page.locator('[data-engine-error="TooLargeForDeviceError"]');
+    await expect(error).toBeVisible({ timeout: 30_000 });
+    await expect(error).toContainText('Too large for this GPU');
+    await expect(error).toContainText('needs a single GPU buffer of 1.05 MB, but this GPU allows at most 262 KB');
+    const suggestion = error.getByTestId('suggested-build');
+    await expect(suggestion).toHaveAttribute('data-entry', /GGUF$/);
+    await expect(suggestion).toHaveAttribute('data-device', 'cpu');
+    await expect(suggestion).toContainText('llama.cpp on the CPU has no GPU buffer limits.');
+    // Nothing was compiled or fetched, and the conversation is where it was.
+    expect(host.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
+    await expect(page.locator('[data-role="user"]').first()).toContainText('Keep this.');
+    await expect(replies(page)).toHaveCount(1);
   });
 });
