@@ -15,3 +15,9 @@ export const chat = new ChatSession(engineBridge, storeBridge, conversations, li
 
 /** What the side panel shows of the loaded model. */
 export const modelDetails = new ModelDetails(storeBridge);
+
+// `npm run bench` sets engine-load options the UI does not offer yet (threads, context window);
+// nothing else uses this.
+if (new URLSearchParams(location.search).has('bench')) {
+  Object.assign(globalThis, { hearthChat: chat });
+}
