@@ -59,7 +59,7 @@ test.describe('the GGUF engine tells the truth with a software WebGPU adapter', 
     await openChatWith(page, host, testModels.programmed, 'webgpu');
     await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
     await expect(engineStatus(page)).toContainText('(llama.cpp, CPU, ');
-    await expect(runsOnNote(page)).toHaveText('You chose WebGPU, but llama.cpp put the model on the CPU (its WebGPU backend did not take this GPU).');
+    await expect(runsOnNote(page)).toHaveText('You chose WebGPU, but llama.cpp put the model on the CPU: its WebGPU backend did not take this GPU.');
     await sendMessage(page, 'Hello?');
     await waitForReply(page);
     await expect(lastReplyStats(page)).toContainText('on CPU, ');

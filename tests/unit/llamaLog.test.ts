@@ -65,7 +65,7 @@ describe('llamaRunsOn', () => {
   it('says CPU when WebGPU was asked for and llama.cpp kept the model on the CPU', () => {
     const r = llamaRunsOn(readPlacement(cpuLoad), { device: 'webgpu', chosenByUser: true }, 2);
     expect(r).toMatchObject({ device: 'cpu', kvDevice: 'cpu', threads: 2, requested: 'webgpu', label: 'CPU, 2 threads' });
-    expect(r.note).toBe('You chose WebGPU, but llama.cpp put the model on the CPU (its WebGPU backend: WebGPU not available on this browser (requestAdapter returned null)).');
+    expect(r.note).toBe('You chose WebGPU, but llama.cpp put the model on the CPU: its WebGPU backend found no GPU adapter.');
   });
 
   it("says why Hearth chose the CPU, and that llama.cpp did as asked", () => {

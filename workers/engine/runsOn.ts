@@ -33,7 +33,7 @@ export function llamaRunsOn(placement: LlamaPlacement, request: DeviceRequest, t
   if (model === 'unknown') outcome = 'llama.cpp did not report where it put the model';
   else if (model === 'mixed') outcome = 'llama.cpp put part of the model on the GPU and the rest on the CPU';
   else if (model === request.device) outcome = `llama.cpp put the model ${model === 'cpu' ? 'on the CPU' : 'on the GPU'}`;
-  else if (model === 'cpu') outcome = `llama.cpp put the model on the CPU (${placement.gpuProblem ? `its WebGPU backend: ${placement.gpuProblem}` : 'its WebGPU backend did not take this GPU'})`;
+  else if (model === 'cpu') outcome = `llama.cpp put the model on the CPU: its WebGPU backend ${placement.gpuProblem ? 'found no GPU adapter' : 'did not take this GPU'}`;
   else outcome = 'llama.cpp put the model on the GPU';
   const asAsked = model === request.device || model === 'unknown';
   return {

@@ -123,7 +123,7 @@ export function rankOptions(device: DeviceReport, catalog: CatalogEntry[]): Rank
       option: 'llamacpp-cpu',
       name: 'llama.cpp on the CPU (GGUF build)',
       usable: true,
-      why: `${capital(cpuWhy(device))}: it runs everywhere, more slowly than a GPU.`,
+      why: `Runs everywhere, more slowly than a GPU: ${cpuWhy(device)}.`,
       entryId: first((e) => e.engine === 'wllama'),
     },
   ];
