@@ -47,8 +47,10 @@ export interface Recommendation {
 
 /**
  * Threads llama.cpp should use. Measured on 2 cores (`npm run bench`, threads 1 against 2): two
- * threads decode ~1.8x faster than one, so small machines use every core; larger ones leave one
- * core for the page and stop at 8, past which wasm threads contend for memory bandwidth.
+ * threads decode 1.6x (through the app) to 1.9x (wllama alone) faster than one, though the page
+ * then shares both cores with them; so small machines use every core. Larger ones (not measured
+ * here) leave one core for the page and stop at 8, past which wasm threads mostly contend for
+ * memory bandwidth.
  * Without cross-origin isolation threads cannot share memory: one thread.
  */
 export function cpuThreads(device: Pick<DeviceReport, 'cores' | 'crossOriginIsolated'>): number {
