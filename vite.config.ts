@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { contentSecurityPolicy, cspOptionsFromEnv } from './scripts/lib/contentSecurityPolicy';
+import { contentSecurityPolicy, cspOptionsFromEnv, deploymentHeaders, headersFile } from './scripts/lib/contentSecurityPolicy';
 
 const appVersion: string = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version;
 
@@ -12,6 +12,17 @@ const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/** Writes `_headers` into the build: a static host sends the same policy as a header, to the workers too. */
+function headersForDeployment(contents: string): Plugin {
+  return {
+    name: 'hearth-deployment-headers',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: '_headers', source: contents });
+    },
+  };
+}
 
 /** Puts the CSP in the built index.html; the dev server goes without (HMR needs inline code). */
 function cspMeta(policy: string): Plugin {
@@ -25,12 +36,13 @@ function cspMeta(policy: string): Plugin {
 export default defineConfig(({ mode }) => {
   const csp = cspOptionsFromEnv({ ...loadEnv(mode, process.cwd(), 'VITE_'), ...process.env });
   // Headers reach the workers too (a <meta> policy covers only the document).
-  const previewHeaders = { ...isolation, 'Content-Security-Policy': contentSecurityPolicy({ ...csp, forHeader: true }) };
+  const previewHeaders = deploymentHeaders(csp);
   return {
     define: { __APP_VERSION__: JSON.stringify(appVersion) },
     plugins: [
       svelte(),
       cspMeta(contentSecurityPolicy(csp)),
+      headersForDeployment(headersFile(csp)),
       VitePWA({
         strategies: 'generateSW',
         // The page asks the user before a new version takes over (src/state/appUpdate.svelte.ts).

@@ -7,23 +7,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { preview } from 'vite';
 import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
 import { instrumentation, launchBenchBrowser } from './bench/browser';
-import { baselineWorkerSource, type RawFile } from './bench/rawBaselines';
+import type { RawFile } from './bench/rawBaselines';
+import { benchStore, runs } from './bench/storeBench';
 import { benchChat } from './bench/chatBench';
+import { benchOpenToReady, firstLoadJavaScript } from './bench/openToReady';
 
 const appPort = 4273;
 const benchModel = 'Llama-1B-Sized-MLC';
-
-interface Row {
-  name: string;
-  ms: number;
-  mbPerS: number;
-}
 
 const mb = (bytes: number): number => bytes / 1e6;
 
 async function main(): Promise<void> {
   console.log('Generating the 1B-sized test set (cached in .cache/ after the first run)…');
-  const host = await startModelHost({ port: 0, repos: defaultTestRepos({ scale: '1b' }) });
+  const host = await startModelHost({ port: 0, repos: defaultTestRepos({ scale: '1b' }), huggingFace: { cdn: true } });
   const server = await preview({ preview: { port: appPort, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
   const browser = await launchBenchBrowser();
   try {
@@ -39,111 +35,31 @@ async function main(): Promise<void> {
     const largest = Math.max(...files.map((f) => f.size));
     const page = await browser.context.newPage();
     await page.addInitScript(instrumentation);
-    await page.goto(`http://127.0.0.1:${appPort}/?bench&modelHost=${encodeURIComponent(host.url)}`);
+    await page.goto(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}#/models`);
     await page.locator('main[data-ready="true"]').waitFor();
 
-    const runBaseline = (name: string): Promise<number> =>
-      page.evaluate(
-        async ({ source, name, files }) => {
-          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-          const result = await new Promise<{ ms?: number; error?: string }>((resolve) => {
-            worker.onmessage = (e) => resolve(e.data);
-            worker.postMessage({ name, files });
-          });
-          worker.terminate();
-          if (result.error) throw new Error(result.error);
-          return result.ms as number;
-        },
-        { source: baselineWorkerSource, name, files },
-      );
-    const row = (name: string, ms: number): Row => ({ name, ms: Math.round(ms), mbPerS: Math.round((mb(totalBytes) / ms) * 1000) });
-
-    console.log(`Set: ${files.length} files, ${mb(totalBytes).toFixed(0)} MB, largest ${mb(largest).toFixed(0)} MB`);
-    // Warm the host's file cache so the first measurement is not penalised.
-    await runBaseline('fetch');
-    const rawFetch = row('(a) raw fetch, 4 parallel, nothing stored', await runBaseline('fetch'));
-    const rawWrite = row('(b) raw IndexedDB write, no fetch/hash', await runBaseline('idbWrite'));
-    const rawRead = row('(d) raw IndexedDB read', await runBaseline('idbRead'));
-    const rawPipeline = row('(e) raw fetch + IndexedDB write together, no hash', await runBaseline('fetchAndWrite'));
-    await runBaseline('cleanup');
-    const cacheAdd = row('(c) web-llm default: Cache API add x4, unverified', await runBaseline('cacheAdd'));
-    await runBaseline('cleanup');
-
-    // Ours, through the UI: click Download, wait until every file is verified and stored.
-    await page.evaluate((sampleMemory) => {
-      const w = window as unknown as { __longTasks: unknown[]; __sampleMemory: () => Promise<void> };
-      w.__longTasks = [];
-      if (sampleMemory) void w.__sampleMemory();
-    }, !process.env.NO_MEM);
-    const row1 = page.locator(`[data-model="${benchModel}"]`);
-    // The licence dialog comes first; the clock starts when Accept starts the download.
-    await row1.getByRole('button', { name: /^Download/ }).click();
-    const dialog = page.getByTestId('licence-dialog');
-    await dialog.getByRole('checkbox').check();
-    const started = Date.now();
-    await dialog.getByRole('button', { name: 'Accept and download' }).click();
-    await row1.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 600_000 });
-    const ours = row('Hearth: download + SHA-256 + store', Date.now() - started);
-    const during = await page.evaluate(() => {
-      const w = window as unknown as { __longTasks: { duration: number }[]; __memory: { peak: number; samples: number; running: boolean } };
-      w.__memory.running = false;
-      return { longTasks: w.__longTasks.map((t) => Math.round(t.duration)), peak: w.__memory.peak, samples: w.__memory.samples };
-    });
-
-    const warm = await page.evaluate(async (id) => {
-      const store = (globalThis as unknown as { hearthStore: { check(id: string, depth: string): Promise<{ ok: boolean; ms: number; bytesChecked: number }> } }).hearthStore;
-      // What the engine load checks (no bytes read; the engine reads them next), a read-back of
-      // every byte (the warm load compared with a raw read), and the full re-hash of "Verify".
-      const presence = await store.check(id, 'presence');
-      const sizeCheck = await store.check(id, 'size');
-      const rehash = await store.check(id, 'hash');
-      return { presence, sizeCheck, rehash };
-    }, benchModel);
-    if (!warm.presence.ok || !warm.sizeCheck.ok || !warm.rehash.ok) throw new Error('warm load check failed');
-    const presenceCheck = row('Hearth load-time check (presence, no bytes read)', warm.presence.ms);
-    const warmLoad = row('Hearth warm load: check + read back', warm.sizeCheck.ms);
-    const warmRehash = row('Hearth warm load with full re-hash', warm.rehash.ms);
-
-    const limit = Math.min(rawFetch.mbPerS, rawWrite.mbPerS);
-    const results = {
-      when: new Date().toISOString(),
-      set: { files: files.length, bytes: totalBytes, largestFile: largest },
-      rows: [rawFetch, rawWrite, rawPipeline, cacheAdd, ours, rawRead, presenceCheck, warmLoad, warmRehash],
-      ratios: {
-        oursVsSlowerOfFetchAndWrite: +(ours.mbPerS / limit).toFixed(3),
-        oursVsRawFetchAndWriteTogether: +(ours.mbPerS / rawPipeline.mbPerS).toFixed(3),
-        oursTimeVsWebllmDefault: +(ours.ms / cacheAdd.ms).toFixed(3),
-        warmLoadTimeVsRawRead: +(warmLoad.ms / rawRead.ms).toFixed(3),
-        rehashTimeVsRawRead: +(warmRehash.ms / rawRead.ms).toFixed(3),
-      },
-      memory: {
-        peakBytes: during.peak,
-        samples: during.samples,
-        peakVsLargestFile: +(during.peak / largest).toFixed(3),
-      },
-      mainThreadLongTasksDuringDownload: during.longTasks,
-      aims: {
-        oursAtLeast090OfLimit: ours.mbPerS >= 0.9 * limit,
-        oursNoSlowerThan110OfWebllmDefault: ours.ms <= 1.1 * cacheAdd.ms,
-        warmLoadWithin120OfRawRead: warmLoad.ms <= 1.2 * rawRead.ms,
-        peakHeapUnderTwiceLargestFile: during.samples > 0 && during.peak < 2 * largest,
-        zeroLongTasks: during.longTasks.length === 0,
-      },
-    };
+    console.log(`Set: ${files.length} files, ${mb(totalBytes).toFixed(0)} MB, largest ${mb(largest).toFixed(0)} MB; LFS files 302 to the CDN origin`);
+    console.log(`Part 1: the store, ${runs} runs of each measurement (medians)…`);
+    const store = await benchStore(page, host, benchModel, files, (line) => console.log(line));
+    const results = { when: new Date().toISOString(), set: { files: files.length, bytes: totalBytes, largestFile: largest }, ...store };
     console.log('\nPart 2: a 500-token reply on the CPU engine, through the app and with wllama directly; threads 1 against 2; an 8-turn conversation…');
     const gguf = catalog.find((e) => e.id === 'Bench-Llama-GGUF');
     const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
     if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
-    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`);
-    Object.assign(results, { chat });
+    const ggufUrl = `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`;
+    const chat = await benchChat(browser.context, page, host.url, ggufUrl);
+    console.log('\nPart 3: open to ready (navigation to the composer accepting a message, the model loaded) against its raw parts…');
+    const openToReady = await benchOpenToReady(browser.context, `http://127.0.0.1:${appPort}/`, { modelId: gguf.id, ggufUrl, threads: chat.model.threads, nCtx: chat.model.contextWindow });
+    const javascript = await firstLoadJavaScript(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}`);
+    Object.assign(results, { chat, openToReady, javascript });
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench.json', JSON.stringify(results, null, 2));
-    console.log('\n| measurement | ms | MB/s |\n|---|---:|---:|');
-    for (const r of results.rows) console.log(`| ${r.name} | ${r.ms} | ${r.mbPerS} |`);
+    console.log(`\n| measurement (median of ${runs}) | ms | MB/s | runs, ms |\n|---|---:|---:|---|`);
+    for (const r of [...results.rows, ...results.throttled]) console.log(`| ${r.name} | ${r.ms} | ${r.mbPerS} | ${r.runsMs.join(', ')} |`);
     console.log('\n| ratio | value |\n|---|---:|');
     for (const [k, v] of Object.entries(results.ratios)) console.log(`| ${k} | ${v} |`);
-    console.log(`\nPeak memory (page + workers): ${mb(during.peak).toFixed(0)} MB over ${during.samples} samples = ${results.memory.peakVsLargestFile}x the largest file`);
-    console.log(`Main-thread long tasks during the download: ${during.longTasks.length} ${JSON.stringify(during.longTasks)}`);
+    console.log(`\nPeak memory (page + workers): ${mb(results.memory.peakBytes).toFixed(0)} MB over ${results.memory.samples} samples = ${results.memory.peakVsLargestFile}x the largest file`);
+    console.log(`Main-thread long tasks during the ${runs} downloads: ${results.mainThreadLongTasksDuringDownload.length} ${JSON.stringify(results.mainThreadLongTasksDuringDownload)}`);
     console.log('\nAims:', results.aims);
     console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
     console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
@@ -159,6 +75,14 @@ async function main(): Promise<void> {
     const noReuse = chat.conversation.withoutReuse;
     console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5); without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
     console.log('Chat aims:', chat.aims);
+    console.log('\n| open to ready (median of 3) | ms |\n|---|---:|');
+    console.log(`| navigation to ready (composer accepts a message, model loaded) | ${openToReady.openToReadyMs} |`);
+    console.log(`| (1) the page's own load (navigation to load event) | ${openToReady.parts.pageLoadMs} |`);
+    console.log(`| (2) raw IndexedDB read of the model's bytes | ${openToReady.parts.idbReadMs} |`);
+    console.log(`| (3) the engine's load alone (wllama, model in memory) | ${openToReady.parts.engineLoadMs} |`);
+    console.log(`| sum of the parts | ${openToReady.sumMs} |`);
+    console.log(`Ratio open-to-ready / sum: ${openToReady.ratio} (aim ≤ 1.15); runs: ${JSON.stringify(openToReady.runs)}`);
+    console.log(`\nFirst-load JavaScript (gzip): page ${javascript.pageKb} KB (${javascript.pageFiles.join(', ')}); store worker ${javascript.storeWorkerKb} KB; on demand: ${javascript.onDemand.map((f) => `${f.file} ${f.kb} KB`).join(', ')}. Aim: page under 120 KB.`);
     console.log('\nWritten to bench-results/bench.json');
   } finally {
     await browser.close();

@@ -8,8 +8,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defaultCatalogPath } from './lib/catalogFile';
-import { HubError, defaultHost } from './lib/hubClient';
-import { PinError, formatPinSummary, pinRepo } from './lib/pinRepo';
+import { TypedError } from '../workers/shared/errors';
+import { PinError, defaultHost, formatPinSummary, pinRepo } from './lib/pinRepo';
 
 const usage = 'Usage: npm run pin -- <owner/name> <revision> [--host <baseUrl>] [--catalog <path>]';
 
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof PinError || error instanceof HubError;
+  const known = error instanceof PinError || error instanceof TypedError;
   console.error(known ? `pin: ${error.message}` : error);
   process.exitCode = 1;
 });

@@ -12,7 +12,9 @@ export async function launchBenchBrowser(): Promise<{ context: BrowserContext; c
   const profile = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
-    args: [...chromiumArgs, '--enable-blink-features=ForceEagerMeasureMemory'],
+    // WebGPU (SwiftShader) so the MLC set can be downloaded: the app offers no download of a
+    // build the device cannot run.
+    args: [...chromiumArgs, '--enable-blink-features=ForceEagerMeasureMemory', '--enable-unsafe-webgpu'],
   });
   return {
     context,

@@ -7,7 +7,7 @@ import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './
 const benchGguf = 'Bench-Llama-GGUF';
 const replyTokens = 500;
 const runs = 3;
-/** The bench GGUF is generated with a 2048-token context; the catalog's default is 1024. */
+/** The bench GGUF is generated with a 2048-token context; the catalog's default is 1024 (set in Settings, as a user would). */
 const contextWindow = 2048;
 /** Turns of the conversation whose time to first token is compared (turn 1 against turn 8). */
 const turns = 8;
@@ -36,22 +36,52 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-type LoadOptions = { ggufDevice: 'cpu'; threads?: number; contextWindow: number };
+type LoadOptions = { threads: number | null; contextWindow: number };
 
-/** Loads the bench GGUF through the UI with load options the UI does not offer yet (`?bench`). */
+const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
+
+/**
+ * Loads the bench GGUF with these engine settings, as a user demoing a device would: in
+ * Settings, llama.cpp on the CPU, the threads and the context window; then the reload the
+ * settings offer (or "Chat with this model" when nothing is loaded). Returns the threads
+ * llama.cpp reports using.
+ */
 async function loadWith(page: Page, options: LoadOptions): Promise<number> {
-  await page.evaluate((o) => Object.assign((globalThis as unknown as { hearthChat: { loadOptions: object } }).hearthChat, { loadOptions: o }), options);
-  await page.getByLabel('Model', { exact: true }).selectOption(benchGguf);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-  const status = page.getByTestId('engine-status');
-  await status.getByText(`Loaded ${benchGguf}`).waitFor({ timeout: 120_000 });
-  return Number(/(\d+) thread/.exec((await status.textContent()) ?? '')?.[1] ?? 1);
+  await views(page).getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Run GGUF builds on', { exact: true }).selectOption('cpu');
+  await page.getByLabel('CPU threads for llama.cpp', { exact: true }).selectOption(options.threads === null ? '' : String(options.threads));
+  await page.getByLabel('Context window', { exact: true }).selectOption(String(options.contextWindow));
+  const reload = page.getByTestId('reload-with-settings');
+  if (await reload.isVisible()) await reload.click();
+  else if (!(await page.locator(`[data-testid="engine-status"][data-model-id="${benchGguf}"]`).isVisible())) {
+    await views(page).getByRole('link', { name: 'Models' }).click();
+    await page.locator(`li[data-model="${benchGguf}"]`).getByRole('button', { name: 'Chat with this model' }).click();
+  }
+  // Ready on the threads asked for (Automatic: every core up to 4, as cpuThreads).
+  await page.waitForFunction(
+    ({ id, threads }) => {
+      const cores = navigator.hardwareConcurrency;
+      const expected = threads ?? (cores <= 4 ? cores : Math.min(8, cores - 1));
+      const status = document.querySelector<HTMLElement>('[data-testid="engine-status"]');
+      return status?.dataset.state === 'ready' && status.dataset.modelId === id && new RegExp(`CPU, ${expected} threads?\\b`).test(status.textContent ?? '');
+    },
+    { id: benchGguf, threads: options.threads },
+    { timeout: 120_000 },
+  );
+  await views(page).getByRole('link', { name: 'Chat' }).click();
+  return Number(/(\d+) thread/.exec((await page.getByTestId('engine-status').textContent()) ?? '')?.[1] ?? 1);
 }
 
-async function setting(page: Page, label: string, value: number): Promise<void> {
-  const input = page.getByLabel(label, { exact: true });
-  await input.fill(String(value));
-  await input.dispatchEvent('change');
+/** A new conversation with greedy sampling and this reply length, set in its chat settings. */
+async function newGreedyChat(page: Page, maxTokens: number): Promise<void> {
+  await page.getByRole('button', { name: 'New chat', exact: true }).click();
+  await page.getByRole('button', { name: 'Chat settings' }).click();
+  for (const [label, value] of [['Temperature', 0], ['Max new tokens', maxTokens]] as const) {
+    const input = page.getByLabel(label, { exact: true });
+    await input.fill(String(value));
+    await input.dispatchEvent('change');
+  }
+  await page.getByTestId('chat-settings').getByRole('button', { name: 'Done' }).click();
 }
 
 /** Seconds the page's main thread spent running tasks (DevTools' TaskDuration), to see what the UI costs. */
@@ -62,9 +92,7 @@ async function mainThreadSeconds(cdp: CDPSession): Promise<number> {
 
 /** Three greedy 500-token replies to the same prompt in a new conversation, with the main thread's share of each. */
 async function longReplies(page: Page, cdp: CDPSession): Promise<(AppRun & { mainThreadBusy: number })[]> {
-  await page.getByRole('button', { name: 'New chat', exact: true }).click();
-  await setting(page, 'Temperature', 0);
-  await setting(page, 'Max new tokens', replyTokens);
+  await newGreedyChat(page, replyTokens);
   const results: (AppRun & { mainThreadBusy: number })[] = [];
   // Each reply leaves no room for the one before in the window, so every prompt is the same.
   for (let run = 0; run < runs; run++) {
@@ -80,17 +108,20 @@ async function longReplies(page: Page, cdp: CDPSession): Promise<(AppRun & { mai
 
 /** Part 2: a 500-token reply through the whole app against wllama driven directly, threads, and a growing conversation. */
 export async function benchChat(context: BrowserContext, page: Page, _hostUrl: string, ggufUrl: string): Promise<ChatBenchResult> {
-  const row = page.locator(`[data-model="${benchGguf}"]`);
+  // Download and load are one flow: Download, then the model is ready in the chat.
+  await views(page).getByRole('link', { name: 'Models' }).click();
+  const row = page.locator(`li[data-model="${benchGguf}"]`);
   await row.getByRole('button', { name: /^Download/ }).click();
   await acceptLicence(page);
   await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 300_000 });
+  await page.locator(`[data-testid="engine-status"][data-state="ready"][data-model-id="${benchGguf}"]`).waitFor({ timeout: 120_000 });
 
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   // Threads: one, then the app's own choice for this device (which the rest uses).
-  await loadWith(page, { ggufDevice: 'cpu', threads: 1, contextWindow });
+  await loadWith(page, { threads: 1, contextWindow });
   const single = (await longReplies(page, cdp)).map(replyFigures);
-  const threads = await loadWith(page, { ggufDevice: 'cpu', contextWindow });
+  const threads = await loadWith(page, { threads: null, contextWindow });
   const appRuns = await longReplies(page, cdp);
   const figures = appRuns.map(replyFigures);
   const threadRows = [
@@ -115,9 +146,7 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
   const conversations: ChatBenchResult['conversation']['turns'][] = [];
   const prompts: { turn1: string; turn8: string } = { turn1: '', turn8: '' };
   for (let run = 0; run < runs; run++) {
-    await page.getByRole('button', { name: 'New chat', exact: true }).click();
-    await setting(page, 'Temperature', 0);
-    await setting(page, 'Max new tokens', conversationReplyTokens);
+    await newGreedyChat(page, conversationReplyTokens);
     const rows: ChatBenchResult['conversation']['turns'] = [];
     for (let turn = 1; turn <= turns; turn++) {
       await page.getByLabel('Message', { exact: true }).fill(conversationTurn(run, turn));

@@ -76,6 +76,18 @@ const baselines = {
     await new Promise((resolve) => { const r = indexedDB.deleteDatabase('bench-raw-pipeline'); r.onsuccess = r.onerror = r.onblocked = resolve; });
     return ms;
   },
+  // (f) SHA-256 of the same bytes with WebCrypto (what verification costs, on the worker's thread
+  // of control but off its JS thread), each file fetched first, untimed.
+  async hash(files) {
+    let ms = 0;
+    for (const f of files) {
+      const data = await (await fetch(f.url, { cache: 'no-store' })).arrayBuffer();
+      const t = now();
+      await crypto.subtle.digest('SHA-256', data);
+      ms += now() - t;
+    }
+    return ms;
+  },
   // (d) read the same bytes back from IndexedDB.
   async idbRead(files) {
     const db = await openDb('bench-raw');

@@ -69,3 +69,31 @@ export function cspOptionsFromEnv(env: Record<string, string | undefined>): CspO
     loopback: env.VITE_CSP_LOOPBACK !== 'false',
   };
 }
+
+/** Cross-origin isolation (threads for the CPU engine); model hosts answer with CORS, which require-corp accepts. */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+/**
+ * Every header a static deployment must send with every file (the worker scripts too: a
+ * `<meta>` policy does not reach workers, so only a header restricts what the store worker may
+ * connect to).
+ */
+export function deploymentHeaders(options: CspOptions = {}): Record<string, string> {
+  return { 'Content-Security-Policy': contentSecurityPolicy({ ...options, forHeader: true }), ...isolationHeaders };
+}
+
+/** The same headers as a `_headers` file (Netlify, Cloudflare Pages and compatible hosts). */
+export function headersFile(options: CspOptions = {}): string {
+  const lines = Object.entries(deploymentHeaders(options)).map(([name, value]) => `  ${name}: ${value}`);
+  return `# Written by the build from scripts/lib/contentSecurityPolicy.ts: edit the policy there.\n/*\n${lines.join('\n')}\n`;
+}
+
+/** The same headers as nginx `add_header` lines (the README's snippet). */
+export function nginxHeaders(options: CspOptions = {}): string {
+  return Object.entries(deploymentHeaders(options))
+    .map(([name, value]) => `add_header ${name} "${value}" always;`)
+    .join('\n');
+}

@@ -8,7 +8,13 @@ import { existsSync } from 'node:fs';
 import type { CatalogEntry, CatalogFile, FileRole } from '../../workers/shared/catalog';
 import { isCommitHash } from '../../workers/shared/catalog';
 import { readCatalog, writeCatalog } from './catalogFile';
-import { defaultHost, downloadFile, listTree, resolveRevision, type TreeFile } from './hubClient';
+import { downloadSmallFile, listFiles, revisionInfo, type HubContext, type TreeEntry } from '../../workers/store/hubClient';
+import { pinModelLib } from './pinLibrary';
+
+/** Default model host; `--host` or `HEARTH_MODEL_HOST` override it. */
+export const defaultHost = 'https://huggingface.co';
+
+type TreeFile = TreeEntry;
 
 /** What to pin, where from and into which catalog file. */
 export interface PinOptions {
@@ -29,7 +35,7 @@ export interface PinResult {
   revision: string;
   commit: string;
   host: string;
-  entries: { id: string; files: CatalogFile[]; totalBytes: number }[];
+  entries: { id: string; files: CatalogFile[]; totalBytes: number; modelLib?: CatalogEntry['modelLib'] }[];
 }
 
 /** A failure the user can act on; the CLI prints its message without a stack. */
@@ -162,20 +168,21 @@ export async function pinRepo(options: PinOptions): Promise<PinResult> {
     throw new PinError(`No catalog entry has source.repo ${repo}. Known repositories:\n  ${repos}`);
   }
 
-  const commit = await resolveRevision(host, repo, revision, fetchImpl);
+  const hub: HubContext = { hostUrl: host, modelId: repo, fetch: fetchImpl };
+  const commit = (await revisionInfo(hub, repo, revision)).sha;
   if (!isCommitHash(commit)) {
     throw new PinError(
       `Revision ${revision} of ${repo} resolved to ${JSON.stringify(commit)}, not a 40-hex commit`,
     );
   }
-  const tree = await listTree(host, repo, commit, fetchImpl);
+  const tree = await listFiles(hub, repo, commit);
 
   // Small files are downloaded once even when several entries share the repository.
   const downloads = new Map<string, Promise<Uint8Array>>();
   const download = (file: TreeFile): Promise<Uint8Array> => {
     let pending = downloads.get(file.path);
     if (!pending) {
-      pending = downloadFile(host, repo, commit, file.path, fetchImpl).then((bytes) => {
+      pending = downloadSmallFile(hub, repo, commit, file.path).then((bytes) => {
         const expectedSize = file.lfs?.size ?? file.size;
         if (bytes.byteLength !== expectedSize) {
           throw new PinError(
@@ -211,10 +218,12 @@ export async function pinRepo(options: PinOptions): Promise<PinResult> {
       if (tensorCache) checkShardsAgainstTensorCache(entry, selected, await download(tensorCache.file));
     }
     const files = await Promise.all(selected.map(describe));
-    pinned.set(entry.id, { ...entry, source: { repo, revision: commit }, files });
+    const modelLib = entry.modelLib ? await pinModelLib(entry.modelLib, { ...hub, modelId: entry.id }) : undefined;
+    pinned.set(entry.id, { ...entry, source: { repo, revision: commit }, files, ...(modelLib ? { modelLib } : {}) });
     result.entries.push({
       id: entry.id,
       files,
+      modelLib,
       totalBytes: files.reduce((sum, f) => sum + (f.size ?? 0), 0),
     });
   }
@@ -255,6 +264,7 @@ export function formatPinSummary(result: PinResult, catalogPath: string): string
         `  ${f.path.padEnd(width)}  ${f.role.padEnd(12)} ${formatBytes(f.size ?? 0).padStart(10)}  sha256 ${f.sha256}`,
       );
     }
+    if (entry.modelLib) lines.push(`  model library ${entry.modelLib.url} ${formatBytes(entry.modelLib.size ?? 0)} sha256 ${entry.modelLib.sha256}`);
   }
   lines.push('', `Wrote ${catalogPath}`);
   return lines.join('\n');

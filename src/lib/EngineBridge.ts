@@ -1,7 +1,8 @@
 import { proxy, wrap, type Remote } from 'comlink';
+import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../../workers/shared/chat';
 import type { EngineResult } from '../../workers/shared/engineErrors';
-import type { EngineApi, ReplyResult } from '../../workers/shared/engineProtocol';
+import type { EngineApi, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../../workers/shared/engineProtocol';
 
 /** A reply being generated: its text as it streams, and how it ended. */
 export interface ReplyStream {
@@ -10,31 +11,43 @@ export interface ReplyStream {
 }
 
 /**
- * Owns the engine worker: started on first use, calls, interrupt (the worker stays alive and
- * the model loaded), terminate. The page never imports the worker's code, only its API type.
+ * Owns the engine worker: started on first use (or early, by `start`, when a model is about to
+ * load), calls, interrupt (the worker stays alive and the model loaded), terminate. The page
+ * never imports the worker's code, only its API type.
  */
 export class EngineBridge {
   #worker: Worker | undefined;
   #api: Remote<EngineApi> | undefined;
 
-  /** The worker's API, starting the worker if needed. */
-  get api(): Remote<EngineApi> {
+  get #remote(): Remote<EngineApi> {
     if (!this.#api) {
-      this.#worker = new Worker(new URL('../../workers/engine/engine.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'hearth-engine',
-      });
+      this.#worker = new Worker(new URL('../../workers/engine/engine.worker.ts', import.meta.url), { type: 'module', name: 'hearth-engine' });
       this.#api = wrap<EngineApi>(this.#worker);
     }
     return this.#api;
   }
 
+  /** Starts the worker now (its bundle is large), so a load that follows does not wait for it. */
+  start(): void {
+    void this.#remote;
+  }
+
+  /** Loads a downloaded model (on the device, threads and window `options` ask for), reporting progress. */
+  load(entry: CatalogEntry, options: EngineLoadOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
+    return this.#remote.load(entry, options, proxy(onProgress));
+  }
+
+  /** The exact prompt these messages become for the loaded model. */
+  formatPrompt(messages: EngineMessage[]): Promise<EngineResult<RawPrompt>> {
+    return this.#remote.formatPrompt(messages);
+  }
+
   /** Streams a reply as an async iterable of text pieces. */
-  stream(messages: EngineMessage[], sampling: SamplingSettings): ReplyStream {
+  stream(messages: EngineMessage[], sampling: SamplingSettings, options: GenerateOptions = {}): ReplyStream {
     const queue: string[] = [];
     let wake: (() => void) | null = null;
     let ended = false;
-    const result = this.api
+    const result = this.#remote
       .generate(
         messages,
         sampling,
@@ -42,6 +55,7 @@ export class EngineBridge {
           queue.push(text);
           wake?.();
         }),
+        options,
       )
       .finally(() => {
         ended = true;
@@ -62,7 +76,12 @@ export class EngineBridge {
 
   /** Stops the reply being generated. */
   interrupt(): Promise<void> {
-    return this.api.interrupt();
+    return this.#api?.interrupt() ?? Promise.resolve();
+  }
+
+  /** Frees the loaded model (the worker stays). */
+  unload(): Promise<void> {
+    return this.#api?.unload() ?? Promise.resolve();
   }
 
   /** Ends the worker; the next call starts a fresh one. */

@@ -1,24 +1,101 @@
-import { wrap, type Remote } from 'comlink';
-import type { StoreApi } from '../../workers/shared/storeProtocol';
+import { proxy, wrap, type Remote } from 'comlink';
+import type { CatalogEntry } from '../../workers/shared/catalog';
+import type { DeviceReport } from '../../workers/shared/device';
+import type { DownloadProgress } from '../../workers/shared/progress';
+import type { CachedModel, CatalogResult, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, StoreApi, StoreEvent, VerifiedFileInfo } from '../../workers/shared/storeProtocol';
+
+export type { VerifiedFileInfo };
 
 /**
- * Owns the store worker: started on first use, ended by `terminate`. The page talks to it only
- * through the API type derived from the worker's implementation.
+ * Owns the store worker: started on first use, one method per call, downloads that stop with an
+ * AbortSignal, terminate. The page calls these methods; nothing else touches the worker.
  */
 export class StoreBridge {
   #worker: Worker | undefined;
   #api: Remote<StoreApi> | undefined;
 
-  /** The worker's API, starting the worker if needed. */
-  get api(): Remote<StoreApi> {
+  get #remote(): Remote<StoreApi> {
     if (!this.#api) {
-      this.#worker = new Worker(new URL('../../workers/store/store.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'hearth-store',
-      });
+      this.#worker = new Worker(new URL('../../workers/store/store.worker.ts', import.meta.url), { type: 'module', name: 'hearth-store' });
       this.#api = wrap<StoreApi>(this.#worker);
     }
     return this.#api;
+  }
+
+  /** The model list for a host (its own, the built-in one, and what is stored), and any host problem. */
+  catalog(hostUrl: string, options: { refresh?: boolean } = {}): Promise<CatalogResult> {
+    return this.#remote.catalog(hostUrl, options);
+  }
+
+  /** Every model with bytes on this device. */
+  models(): Promise<CachedModel[]> {
+    return this.#remote.models();
+  }
+
+  /** Usage, quota and persistence. */
+  storage(): Promise<StorageInfo> {
+    return this.#remote.storage();
+  }
+
+  /** What the device offers (WebGPU, shader-f16, cores), probed in the worker. */
+  device(): Promise<DeviceReport> {
+    return this.#remote.device();
+  }
+
+  /** Downloads what is missing of a model, verifying every file; `signal` cancels it. */
+  async download(entry: CatalogEntry, hostUrl: string, onProgress: (progress: DownloadProgress) => void, signal?: AbortSignal): Promise<DownloadOutcome> {
+    const cancel = (): void => void this.#remote.cancel(entry.id);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.#remote.download(entry, hostUrl, proxy(onProgress));
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Cancels a model's download, in whichever tab runs it. */
+  cancel(modelId: string): Promise<void> {
+    return this.#remote.cancel(modelId);
+  }
+
+  /** Calls `onEvent` for what other tabs do with the store (progress, a download's end, a change). */
+  watch(onEvent: (event: StoreEvent) => void): Promise<void> {
+    return this.#remote.watch(proxy(onEvent));
+  }
+
+  /** Checks a model's stored files to a depth; damaged ones are dropped for repair. */
+  check(modelId: string, depth: CheckDepth): Promise<CheckReport> {
+    return this.#remote.check(modelId, depth);
+  }
+
+  /** The manifest a model was downloaded against. */
+  manifest(modelId: string): Promise<ModelManifest | undefined> {
+    return this.#remote.manifest(modelId);
+  }
+
+  /** Every verified file of a model with its hash. */
+  verifiedFiles(modelId: string): Promise<VerifiedFileInfo[]> {
+    return this.#remote.verifiedFiles(modelId);
+  }
+
+  /** One verified file's bytes. */
+  fileBlob(modelId: string, path: string): Promise<Blob | undefined> {
+    return this.#remote.fileBlob(modelId, path);
+  }
+
+  /** Deletes one model's bytes and records. */
+  deleteModel(modelId: string): Promise<void> {
+    return this.#remote.deleteModel(modelId);
+  }
+
+  /** Deletes every model. */
+  deleteAll(): Promise<void> {
+    return this.#remote.deleteAll();
+  }
+
+  /** Deletes every model and the model lists kept from hosts. */
+  forgetAll(): Promise<void> {
+    return this.#remote.forgetAll();
   }
 
   /** Ends the worker; a later call starts a fresh one. */

@@ -9,6 +9,8 @@ export interface BomFile {
   sha256: string;
   url: string;
   verifiedAt: number;
+  /** Where the hash it was checked against came from (`first-use`: recorded at its first download). */
+  trust?: 'pinned' | 'host' | 'first-use';
 }
 
 /** Everything the bill of materials describes: the model, its bytes, the engine and the app. */
@@ -59,7 +61,12 @@ export function buildBom(input: BomInput): Json {
     version: input.revision,
     hashes: [{ alg: 'SHA-256', content: f.sha256 }],
     externalReferences: [{ type: 'distribution', url: f.url }],
-    properties: [prop('role', f.role), prop('size', f.size), prop('verifiedAt', new Date(f.verifiedAt).toISOString())],
+    properties: [
+      prop('role', f.role),
+      prop('size', f.size),
+      prop('verifiedAt', new Date(f.verifiedAt).toISOString()),
+      prop('hashTrust', f.trust === 'first-use' ? 'trusted on first use' : f.trust === 'host' ? "the host's listing" : 'pinned'),
+    ],
   }));
 
   const model: Json = {

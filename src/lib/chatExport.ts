@@ -224,6 +224,7 @@ export function importJson(text: string): ImportResult {
       settings: settings(c.settings, `${path}.settings`),
       messages: messages(c, path),
       branches: array(c, 'branches', path).map((b, i) => branch(b, `${path}.branches[${i}]`)),
+      ...(c.renamed === true ? { renamed: true } : {}),
     });
     return { ok: true, conversation };
   } catch (error) {

@@ -1,4 +1,7 @@
 import type { EngineMessage, ModelStamp, ReplyStats, SamplingSettings } from '../../workers/shared/chat';
+import { mergeStats } from './replyStats';
+
+export { describeStats, mergeStats } from './replyStats';
 
 /** The model a conversation was started with, with the file hashes it was verified against. */
 export type ConversationModel = ModelStamp & { hashes: Record<string, string> };
@@ -42,6 +45,8 @@ export interface Conversation {
   branches: Branch[];
   /** Private conversations live only in memory: they are never written to storage. */
   private?: boolean;
+  /** The user named it: the title no longer follows the first message. */
+  renamed?: boolean;
 }
 
 /** What a conversation list shows, without the messages. */
@@ -111,11 +116,34 @@ function touch(c: Conversation, messages: ChatMessage[], extra: Partial<Conversa
   return { ...c, ...extra, messages, updatedAt: Date.now() };
 }
 
+/**
+ * Whether the user named the conversation. Conversations saved before `renamed` existed count
+ * as named when their title is not the one their first message gives.
+ */
+export function isRenamed(c: Conversation): boolean {
+  return c.renamed ?? (c.title !== untitled && c.title !== autoTitle(c));
+}
+
+/** The title follows the first message until the user renames the conversation. */
+function retitle(before: Conversation, next: Conversation): Conversation {
+  return isRenamed(before) ? next : { ...next, title: autoTitle(next) };
+}
+
+/**
+ * A creation time later than every message the conversation holds (in any version): versions
+ * of a message are ordered by it, so two made within one millisecond must still differ.
+ */
+function messageTime(c: Conversation): number {
+  let latest = 0;
+  for (const m of c.messages) latest = Math.max(latest, m.createdAt);
+  for (const b of c.branches) for (const m of b.messages) latest = Math.max(latest, m.createdAt);
+  return Math.max(Date.now(), latest + 1);
+}
+
 /** Adds a user message; the first one also names an untitled conversation. */
 export function appendUser(c: Conversation, text: string, id: string = newId()): Conversation {
-  const message: ChatMessage = { id, role: 'user', content: text, createdAt: Date.now(), status: 'complete' };
-  const next = touch(c, [...c.messages, message]);
-  return c.title === untitled ? { ...next, title: autoTitle(next) } : next;
+  const message: ChatMessage = { id, role: 'user', content: text, createdAt: messageTime(c), status: 'complete' };
+  return retitle(c, touch(c, [...c.messages, message]));
 }
 
 /**
@@ -127,7 +155,7 @@ export function startReply(c: Conversation, model: ModelStamp, id: string = newI
     id,
     role: 'assistant',
     content: '',
-    createdAt: Date.now(),
+    createdAt: messageTime(c),
     status: 'streaming',
     model: { ...model },
   };
@@ -160,7 +188,8 @@ export function finishReply(
   return updateStreaming(c, id, (m) => ({
     ...m,
     status,
-    ...(stats ? { stats: { ...stats } } : {}),
+    // A continued reply already has the first part's stats.
+    ...(stats ? { stats: m.stats ? mergeStats(m.stats, stats) : { ...stats } } : {}),
     ...(error !== undefined ? { error } : {}),
   }));
 }
@@ -201,10 +230,10 @@ export function editUser(c: Conversation, messageId: string, newText: string): C
     id: newId(),
     role: 'user',
     content: newText,
-    createdAt: Date.now(),
+    createdAt: messageTime(c),
     status: 'complete',
   };
-  return branchOff(c, 'edit', [...c.messages.slice(0, index), edited]);
+  return retitle(c, branchOff(c, 'edit', [...c.messages.slice(0, index), edited]));
 }
 
 /**
@@ -227,13 +256,25 @@ export function switchBranch(c: Conversation, branchId: string): Conversation {
   const branches = c.branches.slice();
   const target = branches[index];
   branches[index] = { ...target, messages: settleMessages(c.messages) };
-  return touch(c, target.messages, { branches });
+  return retitle(c, touch(c, target.messages, { branches }));
 }
 
-/** Renames; a blank name falls back to the automatic title. */
+/** Renames; a blank name goes back to the automatic title (which then follows the first message). */
 export function rename(c: Conversation, title: string): Conversation {
   const clean = title.replace(/\s+/g, ' ').trim();
-  return { ...c, title: clean || autoTitle(c), updatedAt: Date.now() };
+  return { ...c, title: clean || autoTitle(c), renamed: clean.length > 0, updatedAt: Date.now() };
+}
+
+/**
+ * Opens a finished reply again for more text (continuing one cut at the token limit): it streams
+ * again, keeping its text; `finishReply` then ends it with the stats of both parts merged.
+ */
+export function resumeReply(c: Conversation, id: string): Conversation {
+  const index = c.messages.findIndex((m) => m.id === id && m.role === 'assistant');
+  if (index < 0 || c.messages[index].status === 'streaming') return c;
+  const messages = c.messages.slice();
+  messages[index] = { ...messages[index], status: 'streaming' };
+  return touch(c, messages);
 }
 
 /** Replaces settings (a partial update). */
@@ -257,25 +298,14 @@ export function engineMessages(c: Conversation): EngineMessage[] {
   return out;
 }
 
-/** The id of the last assistant message, the only one that can be regenerated. */
+/** The id of the last assistant message. */
 export function lastReplyId(c: Pick<Conversation, 'messages'>): string | null {
   const last = c.messages.at(-1);
   return last?.role === 'assistant' ? last.id : null;
 }
 
-function fixed(value: number, digits: number): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : '—';
-}
-
-/** A reply's stats as short human phrases, e.g. `["0.42 s to first token", ...]`. */
-export function describeStats(stats: ReplyStats): string[] {
-  const count = (n: number): string => n.toLocaleString('en-US');
-  return [
-    ...(stats.device ? [`on ${stats.device}`] : []),
-    `${fixed(stats.timeToFirstTokenS, 2)} s to first token`,
-    `prefill ${fixed(stats.prefillTokensPerS, 1)} tok/s`,
-    `decode ${fixed(stats.decodeTokensPerS, 1)} tok/s`,
-    `${stats.promptTokens} prompt + ${stats.completionTokens} completion tokens`,
-    ...(stats.cachedPromptTokens !== undefined ? [`${count(stats.cachedPromptTokens)} of ${count(stats.promptTokens)} prompt tokens from cache`] : []),
-  ];
+/** Whether a reply can be continued: it was cut at the token limit and nothing follows it. */
+export function canContinue(c: Pick<Conversation, 'messages'>, id: string): boolean {
+  const last = c.messages.at(-1);
+  return last?.id === id && last.role === 'assistant' && last.status === 'complete' && last.stats?.finishReason === 'length';
 }

@@ -103,3 +103,16 @@ export function coalescedSaver(
     },
   };
 }
+
+/** Ids of saved conversations whose messages contain `query` (case-insensitive), newest first. */
+export async function searchConversations(query: string): Promise<string[]> {
+  const needle = query.toLowerCase();
+  const db = await appDb();
+  const ids: string[] = [];
+  let cursor = await db.transaction('conversations').store.index('byUpdated').openCursor(null, 'prev');
+  while (cursor) {
+    if (cursor.value.messages.some((m) => m.content.toLowerCase().includes(needle))) ids.push(cursor.value.id);
+    cursor = await cursor.continue();
+  }
+  return ids;
+}

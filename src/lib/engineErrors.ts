@@ -31,6 +31,7 @@ export function explainEngineError(error: EngineError): { title: string; detail:
     case 'ModelNotReadyError':
       return { title: 'Some model files are missing or damaged', detail: `They were dropped and will be downloaded again, alone${error.badFiles?.length ? `: ${error.badFiles.join(', ')}` : ''}.` };
     case 'EngineError':
-      return { title: 'The engine failed', detail: error.detail ?? error.message };
+      // The engine's own message is for developers (it is logged), not for the screen.
+      return { title: 'The engine stopped with an unexpected error', detail: 'The conversation is kept. Load the model again; if it keeps failing, try another build of the model.' };
   }
 }

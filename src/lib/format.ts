@@ -33,3 +33,8 @@ export function formatParameters(count: number): string {
   if (count >= 1e6) return `${Math.round(count / 1e6)}M`;
   return `${Math.round(count / 1e3)}K`;
 }
+
+/** A long hash shortened for display, e.g. `3f2a9c1e…b04d`; the full value goes in a title/copy. */
+export function shortHash(hash: string, head = 8, tail = 4): string {
+  return hash.length > head + tail + 1 ? `${hash.slice(0, head)}…${hash.slice(-tail)}` : hash;
+}

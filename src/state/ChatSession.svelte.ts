@@ -1,145 +1,176 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
-import type { EngineMessage, ModelStamp } from '../../workers/shared/chat';
-import { suggestBuild } from '../../workers/shared/buildSuggestion';
-import type { DeviceReport, Recommendation } from '../../workers/shared/device';
-import { recommend } from '../../workers/shared/device';
+import type { ModelStamp } from '../../workers/shared/chat';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { EngineLoadOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
-import { proxy } from 'comlink';
-import { fitContext, isPromptTooLong } from '../lib/contextWindow';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
+import { ContextBudget, type ContextUsage } from '../lib/contextBudget';
+import { isPromptTooLong } from '../lib/contextWindow';
 import {
   appendReplyText,
   appendUser,
+  canContinue,
   editUser,
   engineMessages,
   finishReply,
   newId,
   regenerate,
+  resumeReply,
   startReply,
+  type Conversation,
   type ConversationModel,
   type ConversationSettings,
 } from '../lib/conversation';
 import type { EngineBridge } from '../lib/EngineBridge';
 import type { StoreBridge } from '../lib/StoreBridge';
-import type { Conversations } from './Conversations.svelte';
+import { measureTemplate } from '../lib/templateShape';
+import type { ConversationStore } from './ConversationStore.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
-const specialToken = /<\|[^|<>]{1,40}\|>/g;
+export type { ContextUsage };
 
-/** Special tokens (`<|eot_id|>`: one token each) and the other characters of a text. */
-function textShape(text: string): { specials: number; chars: number } {
-  const specials = text.match(specialToken)?.length ?? 0;
-  return { specials, chars: text.replace(specialToken, '').length };
-}
-
-/** What the model sees of the open conversation, for the context meter. */
-export interface ContextUsage {
-  usedTokens: number;
-  windowTokens: number;
-  droppedCount: number;
-  estimated: boolean;
-  /** What the window policy did (which turns are left out, and why the cache stays valid). */
-  note: string | null;
+/** What the chat controller asks of the rest of the app. */
+export interface ChatHooks {
+  /** A model finished loading (remembered for the next visit). */
+  onLoaded?: (entry: CatalogEntry) => void;
+  /** How models load now: the user's engine settings. */
+  loadOptions?: () => EngineLoadOptions;
+  /** The error with a build that fits this device, when one is known (data the UI can offer). */
+  withSuggestion?: (error: EngineError, entry: CatalogEntry) => EngineError;
 }
 
 /**
- * The chat controller: the device check, the loaded model, and sending, stopping, regenerating
- * and editing. Engine work happens in the engine worker; this only moves state.
+ * The chat controller: the loaded model, and sending, stopping, regenerating, editing and
+ * continuing. Engine work happens in the engine worker; this only moves state. Loads are
+ * serialized: a newer request supersedes one that has not started.
  */
 export class ChatSession {
   readonly #engine: EngineBridge;
   readonly #store: StoreBridge;
-  readonly #conversations: Conversations;
+  readonly #conversations: ConversationStore;
   readonly #library: ModelLibrary;
-  /** Learned from exact prompt token counts: tokens per character of prompt text. */
-  #tokensPerChar = 1 / 3;
+  readonly #hooks: ChatHooks;
   /** Stop was pressed for the reply being prepared (before the engine started streaming). */
   #stopRequested = false;
-  /** What the chat template adds, once per prompt (headers, dates) and per message. */
-  #template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 0, chars: 0 } };
-  /** Turns left out of each conversation's last prompt: the window never starts earlier again. */
-  #droppedTurns = new Map<string, number>();
+  readonly #budget = new ContextBudget();
+  #request = 0;
+  #loads: Promise<unknown> = Promise.resolve();
 
-  device = $state.raw<DeviceReport | null>(null);
-  recommendation = $state.raw<Recommendation | null>(null);
   loaded = $state.raw<LoadedModel | null>(null);
   loadedEntry = $state.raw<CatalogEntry | null>(null);
-  loading = $state<string | null>(null);
+  /** The entry being loaded into the engine. */
+  loading = $state.raw<CatalogEntry | null>(null);
+  /** The entry being downloaded so it can be loaded (the one-step "chat with this model"). */
+  preparing = $state.raw<CatalogEntry | null>(null);
   loadProgress = $state.raw<LoadProgress | null>(null);
   error = $state.raw<EngineError | null>(null);
+  /** The entry whose load failed with `error`. */
+  failedEntry = $state.raw<CatalogEntry | null>(null);
+  /** Said in the header after the model went away (deleted, unloaded). */
+  notice = $state<string | null>(null);
   generating = $state(false);
   /** The exact prompt of the last reply, as the engine received it. */
   lastPrompt = $state.raw<RawPrompt | null>(null);
   context = $state.raw<ContextUsage | null>(null);
-  /** How the next load runs the model (the GGUF engine's device, threads, context window). */
-  loadOptions = $state<EngineLoadOptions>({ ggufDevice: 'auto' });
+  /** The engine-load options the loaded model was loaded with (to tell when settings changed since). */
+  loadedWith = $state.raw<EngineLoadOptions | null>(null);
 
-  constructor(engine: EngineBridge, store: StoreBridge, conversations: Conversations, library: ModelLibrary) {
+  constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, hooks: ChatHooks = {}) {
     this.#engine = engine;
     this.#store = store;
     this.#conversations = conversations;
     this.#library = library;
+    this.#hooks = hooks;
   }
 
-  /** Probes the device and recommends an entry of the catalog. */
-  async probe(catalog: CatalogEntry[]): Promise<void> {
-    this.device = await this.#store.api.device();
-    this.recommendation = recommend(this.device, catalog);
+  /** A message can be sent now. */
+  get ready(): boolean {
+    return this.loaded !== null && this.loading === null;
   }
 
-  /** A typed error with a build that fits this device, when there is one (data the UI can offer). */
-  #withSuggestion(error: EngineError, entry: CatalogEntry): EngineError {
-    if (!this.device) return error;
-    const downloaded = new Set(this.#library.catalog.filter((e) => this.#library.storedModel(e.id)?.complete).map((e) => e.id));
-    const suggestion = suggestBuild(error, entry, this.#library.catalog, this.device, downloaded);
-    return suggestion ? { ...error, suggestion } : error;
+  /**
+   * Gets a model ready to chat: downloads what is missing (its licence must be accepted
+   * already), then loads it (`override` on top of the settings, e.g. a suggested build's
+   * device). `false` when it failed or a newer request took over.
+   */
+  async use(entry: CatalogEntry, override: EngineLoadOptions = {}): Promise<boolean> {
+    const request = ++this.#request;
+    this.notice = null;
+    if (!this.#library.isComplete(entry.id)) {
+      this.preparing = entry;
+      const ok = await this.#library.download(entry);
+      if (request !== this.#request) return false;
+      this.preparing = null;
+      if (!ok) return false;
+      // Downloads take long: a reply the user is reading as it streams finishes first.
+      while (this.generating) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (request !== this.#request) return false;
+    }
+    return this.load(entry, override, request);
+  }
+
+  #explain(error: EngineError, entry: CatalogEntry | null): EngineError {
+    return entry && this.#hooks.withSuggestion ? this.#hooks.withSuggestion(error, entry) : error;
   }
 
   /** Loads a downloaded model; damaged files are repaired (downloaded again, alone) first. */
-  async load(entry: CatalogEntry, options: EngineLoadOptions = this.loadOptions): Promise<boolean> {
-    if (this.generating) await this.stop();
-    this.loading = entry.id;
+  load(entry: CatalogEntry, override: EngineLoadOptions = {}, request = ++this.#request): Promise<boolean> {
+    this.loading = entry;
+    this.preparing = null;
     this.error = null;
+    this.failedEntry = null;
+    const options = { ...this.#hooks.loadOptions?.(), ...override };
+    const run = this.#loads.then(() => (request === this.#request ? this.#load(entry, options, request) : false));
+    this.#loads = run.catch(() => false);
+    return run;
+  }
+
+  async #load(entry: CatalogEntry, options: EngineLoadOptions, request: number): Promise<boolean> {
+    if (this.generating) await this.stop();
+    const current = (): boolean => request === this.#request;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        const result = await this.#engine.api.load(
-          $state.snapshot(entry) as CatalogEntry,
-          $state.snapshot(options) as EngineLoadOptions,
-          proxy((progress: LoadProgress) => (this.loadProgress = progress)),
-        );
+        const result = await this.#engine.load($state.snapshot(entry) as CatalogEntry, options, (progress) => {
+          if (current()) this.loadProgress = progress;
+        });
+        if (!current()) return false;
         if (result.ok) {
           this.loaded = result.value;
           this.loadedEntry = entry;
-          this.#tokensPerChar = 1 / 3;
-          await this.#measureTemplate();
-          this.#updateContext();
+          this.loadedWith = options;
+          this.#budget.reset(await measureTemplate(this.#engine));
+          this.refreshContext();
+          this.#hooks.onLoaded?.(entry);
           return true;
         }
-        this.error = this.#withSuggestion(result.error, entry);
+        this.error = this.#explain(result.error, entry);
         if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
         await this.#library.repair(entry);
       }
       this.loaded = null;
       this.loadedEntry = null;
+      this.loadedWith = null;
+      this.failedEntry = entry;
       return false;
     } finally {
-      this.loading = null;
-      this.loadProgress = null;
+      if (current()) {
+        this.loading = null;
+        this.loadProgress = null;
+      }
     }
   }
 
-  /** Measures what the template adds around messages, through the engine's own formatting. */
-  async #measureTemplate(): Promise<void> {
-    const empty = { role: 'user', content: '' } as const;
-    const one = await this.#engine.api.formatPrompt([empty]);
-    const three = await this.#engine.api.formatPrompt([empty, { role: 'assistant', content: '' }, empty]);
-    if (!one.ok || !three.ok) {
-      this.#template = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
-      return;
-    }
-    const base = textShape(one.value.text);
-    const all = textShape(three.value.text);
-    this.#template = { base, perMessage: { specials: (all.specials - base.specials) / 2, chars: (all.chars - base.chars) / 2 } };
+  /** Unloads the model (e.g. it was deleted); `notice` says so in the header. */
+  async unload(notice: string | null = null): Promise<void> {
+    this.#request++;
+    if (this.generating) await this.stop();
+    await this.#engine.unload();
+    this.loaded = null;
+    this.loadedEntry = null;
+    this.loadedWith = null;
+    this.loading = null;
+    this.preparing = null;
+    this.loadProgress = null;
+    this.context = null;
+    this.notice = notice;
   }
 
   /** The identity of the loaded model, recorded with each reply. */
@@ -157,14 +188,14 @@ export class ChatSession {
   }
 
   async #conversationModel(stamp: ModelStamp): Promise<ConversationModel> {
-    const files = await this.#store.api.verifiedFiles(stamp.id);
+    const files = await this.#store.verifiedFiles(stamp.id);
     return { ...stamp, hashes: Object.fromEntries(files.map((f) => [f.path, f.sha256])) };
   }
 
-  /** Sends a user message and streams the reply. Returns false when it could not be sent. */
+  /** Sends a message in the open conversation (starting one if none is open). */
   async send(text: string): Promise<boolean> {
     const stamp = this.#stamp();
-    if (!stamp || this.generating || !text.trim()) return false;
+    if (!stamp || !this.ready || this.generating || !text.trim()) return false;
     // Busy at once: Stop appears in the same frame as the message, so a keyboard user can Tab
     // straight to it, and a Stop that comes before the first token still counts.
     this.generating = true;
@@ -185,7 +216,7 @@ export class ChatSession {
     return true;
   }
 
-  /** Drops a reply (kept as a branch) and generates a new one. */
+  /** Writes a new answer in place of any reply (the old one is kept as a version). */
   async regenerate(assistantId: string): Promise<void> {
     const stamp = this.#stamp();
     if (!stamp || this.generating) return;
@@ -194,7 +225,7 @@ export class ChatSession {
     await this.#reply(stamp);
   }
 
-  /** Edits an earlier user message (what followed is kept as a branch) and replies again. */
+  /** Edits a user message (what followed is kept as a version) and replies again. */
   async edit(messageId: string, text: string): Promise<void> {
     const stamp = this.#stamp();
     if (!stamp || this.generating) return;
@@ -203,130 +234,83 @@ export class ChatSession {
     await this.#reply(stamp);
   }
 
+  /** Writes on from a reply that was cut at the token limit, in the same message. */
+  async continueReply(assistantId: string): Promise<void> {
+    const stamp = this.#stamp();
+    const c = this.#conversations.current;
+    if (!stamp || this.generating || !c || !canContinue(c, assistantId) || !this.loaded?.canContinue) return;
+    this.#stopRequested = false;
+    this.#conversations.update((conv) => resumeReply(conv, assistantId));
+    await this.#generate(stamp, c, assistantId, { continueLast: true });
+  }
+
   /** Stops the reply being generated; the partial reply is kept. */
   async stop(): Promise<void> {
     this.#stopRequested = true;
     await this.#engine.interrupt();
   }
 
-  /** Estimated tokens of a shape: each special token is one token, the rest by the ratio. */
-  #tokensOf(shape: { specials: number; chars: number }): number {
-    return Math.ceil(shape.specials + shape.chars * this.#tokensPerChar);
-  }
-
-  #countTokens = (text: string): number => this.#tokensOf(textShape(text));
-
-  /**
-   * Fits the open conversation into the window: what the model will see. When turns must go,
-   * a quarter of the window is freed at once and the start then stays put, so the next turns
-   * share the prompt's start and reuse the engine's KV cache (llama.cpp also shifts the cache of
-   * the turns that stay instead of computing them again).
-   */
-  #fit(messages: EngineMessage[]): ReturnType<typeof fitContext> {
-    const c = this.#conversations.current;
-    const windowTokens = (this.loaded?.contextWindow ?? 0) - this.#tokensOf(this.#template.base);
-    const reserveTokens = c?.settings.maxTokens ?? 0;
-    return fitContext(messages, {
-      countTokens: this.#countTokens,
-      // The template's fixed part (system header, dates) is always there: take it off the top.
-      windowTokens,
-      reserveTokens,
-      perMessageTokens: this.#tokensOf(this.#template.perMessage),
-      dropBlockTokens: Math.floor(Math.max(0, windowTokens - reserveTokens) / 4),
-      droppedTurnsBefore: c ? (this.#droppedTurns.get(c.id) ?? 0) : 0,
-    });
-  }
-
   #updateContext(dropped?: number, exactTokens?: number, note?: string | null): void {
     const c = this.#conversations.current;
-    if (!c || !this.loaded) {
-      this.context = null;
-      return;
-    }
-    const fitted = this.#fit(engineMessages(c));
-    this.context = {
-      usedTokens: exactTokens ?? (isPromptTooLong(fitted) ? fitted.needed : fitted.usedTokens),
-      windowTokens: this.loaded.contextWindow,
-      droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
-      estimated: exactTokens === undefined,
-      note: note ?? (isPromptTooLong(fitted) ? null : fitted.note),
-    };
+    this.context = c && this.loaded ? this.#budget.usage(c, this.loaded, dropped, exactTokens, note) : null;
   }
 
-  /** Refreshes the context meter (after switching conversations or changing settings). */
+  /** Refreshes the context meter for the open conversation (after switching or changing settings). */
   refreshContext(): void {
     this.#updateContext();
-  }
-
-  /**
-   * Learns tokens per character from the engine's exact counts: the prompt's, and the reply's
-   * (what the model writes can tokenize very differently from what the user wrote). The denser
-   * of the two, with a 10% margin, so the next prompt leaves the reply its room.
-   */
-  #calibrate(prompt: RawPrompt, reply: string, replyTokens: number): void {
-    const ratios: number[] = [];
-    const shape = textShape(prompt.text);
-    const plainTokens = (prompt.tokens ?? 0) - shape.specials - prompt.addedTokens.length;
-    if (prompt.tokens && shape.chars > 0 && plainTokens > 0) ratios.push(plainTokens / shape.chars);
-    const replyShape = textShape(reply);
-    if (replyTokens > 0 && replyShape.chars > 0) ratios.push(Math.max(0, replyTokens - replyShape.specials) / replyShape.chars);
-    if (ratios.length > 0) this.#tokensPerChar = Math.max(...ratios) * 1.1;
   }
 
   async #reply(stamp: ModelStamp): Promise<void> {
     const c = this.#conversations.current;
     if (!c) return;
-    this.generating = true;
-    this.error = null;
     const id = newId();
     this.#conversations.update((conv) => startReply(conv, stamp, id));
+    await this.#generate(stamp, c, id);
+  }
+
+  /** Streams into reply `id`; `c` is the conversation as the engine should see it. */
+  async #generate(stamp: ModelStamp, c: Conversation, id: string, options: GenerateOptions = {}): Promise<void> {
+    this.generating = true;
+    this.error = null;
     try {
       if (this.#stopRequested) {
         this.#conversations.update((conv) => finishReply(conv, id, 'interrupted'));
         return;
       }
       for (let attempt = 0; ; attempt++) {
-        const fitted = this.#fit(engineMessages(c));
+        const fitted = this.#budget.fit(c, engineMessages(c), this.loaded?.contextWindow ?? 0);
         if (isPromptTooLong(fitted)) {
-          this.error = {
-            name: 'ContextOverflowError',
-            message: 'This message is longer than the model can read at once.',
-            neededTokens: fitted.needed,
-            windowTokens: fitted.window,
-          };
+          this.error = { name: 'ContextOverflowError', message: 'This message is longer than the model can read at once.', neededTokens: fitted.needed, windowTokens: fitted.window };
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, this.error?.message));
           return;
         }
-        const { chunks, result } = this.#engine.stream(fitted.messages, {
-          temperature: c.settings.temperature,
-          topP: c.settings.topP,
-          maxTokens: c.settings.maxTokens,
-        });
+        const { chunks, result } = this.#engine.stream(fitted.messages, { temperature: c.settings.temperature, topP: c.settings.topP, maxTokens: c.settings.maxTokens }, options);
         for await (const piece of chunks) this.#conversations.update((conv) => appendReplyText(conv, id, piece));
         const outcome = await result;
         if (!outcome.ok) {
           // Our estimate was short: learn a higher ratio and leave more out.
           if (outcome.error.name === 'ContextOverflowError' && attempt < 3) {
-            this.#tokensPerChar *= 1.5;
+            this.#budget.widen();
             continue;
           }
-          this.error = this.loadedEntry ? this.#withSuggestion(outcome.error, this.loadedEntry) : outcome.error;
+          this.error = this.#explain(outcome.error, this.loadedEntry);
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, outcome.error.message));
           // A lost GPU takes the model with it: load it again; the conversation is untouched.
           if (outcome.error.name === 'DeviceLostError' && this.loadedEntry) {
             const entry = this.loadedEntry;
             const shown = this.error;
-            queueMicrotask(() => void this.load(entry).then((ok) => ok && (this.error = shown)));
+            const options = this.loadedWith ?? {};
+            queueMicrotask(() => void this.load(entry, options).then((ok) => ok && (this.error = shown)));
           }
           return;
         }
         const { stats, prompt } = outcome.value;
         this.lastPrompt = prompt;
         const replyText = this.#conversations.current?.messages.find((m) => m.id === id)?.content ?? '';
-        this.#calibrate(prompt, replyText, stats.completionTokens);
+        this.#budget.calibrate(prompt, replyText, stats.completionTokens);
         this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
-        this.#droppedTurns.set(c.id, fitted.droppedTurns);
-        this.#updateContext(fitted.droppedCount, stats.promptTokens + stats.completionTokens, fitted.note);
+        this.#budget.settle(c.id, fitted);
+        this.#updateContext(fitted.droppedCount, stats.promptTokens ? stats.promptTokens + stats.completionTokens : undefined, fitted.note);
         return;
       }
     } finally {

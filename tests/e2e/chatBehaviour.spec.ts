@@ -1,33 +1,22 @@
 import { Template } from '@huggingface/jinja';
 import type { Page } from '@playwright/test';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY, PROGRAMMED_REPLY_WORDS } from '../fixtures/gguf';
-import { importConversation, openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
-import { expect, openApp, test, testModels } from './harness';
+import { importConversation, openChatWith, replies, sendMessage, setChatNumber, waitForReply, withChatSettings } from './chatHarness';
+import { engineStatus, expect, expectReady, openApp, test, testModels } from './harness';
 
 // Real tokens from the generated test GGUFs. The programmed model reads 256 tokens; the random
 // one 1024 (so "Max new tokens" allows 512, about 2 s of decoding here). Mid-stream actions are
 // fired from inside the page the moment the first streamed text is on screen (a real click on
 // the real Stop button, a real reload), so they never race the end of a reply.
 
-/** The "Max new tokens" input of the chat settings. */
-function maxTokensInput(page: Page) {
-  return page.getByLabel('Max new tokens', { exact: true });
-}
-
-/** Sets "Max new tokens" as a user would (type, then leave the field). */
+/** Sets "Max new tokens" as a user would, in the chat settings. */
 async function setMaxTokens(page: Page, n: number): Promise<void> {
-  const input = maxTokensInput(page);
-  await input.fill(String(n));
-  await input.blur();
-  await expect(input).toHaveValue(String(n));
+  await setChatNumber(page, 'Max new tokens', n);
 }
 
 /** Sets the temperature; 0 makes the random model greedy, so its replies are repeatable. */
 async function setTemperature(page: Page, t: number): Promise<void> {
-  const input = page.getByLabel('Temperature', { exact: true });
-  await input.fill(String(t));
-  await input.blur();
-  await expect(input).toHaveValue(String(t));
+  await setChatNumber(page, 'Temperature', t);
 }
 
 /**
@@ -43,14 +32,20 @@ async function longReplies(page: Page): Promise<number> {
 
 /** The largest "Max new tokens" the app allows for the loaded model. */
 async function maxTokensLimit(page: Page): Promise<number> {
-  return Number(await maxTokensInput(page).getAttribute('max'));
+  let max = 0;
+  await withChatSettings(page, async () => {
+    max = Number(await page.getByLabel('Max new tokens', { exact: true }).getAttribute('max'));
+  });
+  return max;
 }
 
 /** Sets the system prompt as a user would. */
 async function setSystemPrompt(page: Page, text: string): Promise<void> {
-  const box = page.getByLabel('System prompt', { exact: true });
-  await box.fill(text);
-  await box.blur();
+  await withChatSettings(page, async () => {
+    const box = page.getByLabel('System prompt', { exact: true });
+    await box.fill(text);
+    await box.blur();
+  });
 }
 
 /** Every message shown, in order: role, status and text. */
@@ -111,7 +106,7 @@ test.describe('chat behaviour with real tokens', () => {
     const limit = await longReplies(page);
     expect(limit).toBe(512); // half the random model's 1024-token window
     const statusLog = await watchEngineStatus(page);
-    const statusBefore = (await page.getByTestId('engine-status').innerText()).trim();
+    const statusBefore = ((await engineStatus(page).textContent()) ?? '').trim();
 
     await onFirstStreamedText(page, 'stop');
     await sendMessage(page, 'Tell me a long story');
@@ -137,7 +132,7 @@ test.describe('chat behaviour with real tokens', () => {
     expect((await replies(page).first().getByTestId('message-body').textContent())?.trim()).toBe(partial);
 
     // The engine was never reloaded: its status never changed (no "Loading…").
-    expect((await page.getByTestId('engine-status').innerText()).trim()).toBe(statusBefore);
+    expect(((await engineStatus(page).textContent()) ?? '').trim()).toBe(statusBefore);
     expect((await statusLog()).filter((s) => s !== statusBefore)).toEqual([]);
   });
 
@@ -158,18 +153,17 @@ test.describe('chat behaviour with real tokens', () => {
       { role: 'assistant', status: 'complete', text: PROGRAMMED_REPLY },
     ]);
 
-    const switcher = page.getByTestId('branch-switcher');
-    await expect(switcher.locator('summary')).toHaveText('1 earlier version');
-    await switcher.locator('summary').click();
-    await expect(switcher).toContainText('2 messages, ending “Hello there”');
-    await switcher.getByRole('button', { name: /^Show version from .*, before regenerating$/ }).click();
+    // The versions are switched on the reply itself: ‹ 2/2 ›.
+    const reply = replies(page).last();
+    await expect(reply.getByTestId('version-count')).toHaveText('2/2');
+    await reply.getByRole('button', { name: 'Previous version' }).click();
     expect(await shownMessages(page)).toEqual([
       { role: 'user', status: 'complete', text: 'Hello there' },
       { role: 'assistant', status: 'complete', text: short },
     ]);
+    await expect(replies(page).last().getByTestId('version-count')).toHaveText('1/2');
     // And back: the regenerated reply was kept as well.
-    await expect(switcher.locator('summary')).toHaveText('1 earlier version');
-    await switcher.getByRole('button', { name: /^Show version from / }).click();
+    await replies(page).last().getByRole('button', { name: 'Next version' }).click();
     expect((await shownMessages(page)).map((m) => m.text)).toEqual(['Hello there', PROGRAMMED_REPLY]);
   });
 
@@ -194,14 +188,15 @@ test.describe('chat behaviour with real tokens', () => {
       { role: 'assistant', status: 'complete', text: PROGRAMMED_REPLY },
     ]);
 
-    const switcher = page.getByTestId('branch-switcher');
-    await expect(switcher.locator('summary')).toHaveText('1 earlier version');
-    await switcher.locator('summary').click();
-    await expect(switcher).toContainText('4 messages, ending “Second question”');
-    await switcher.getByRole('button', { name: /^Show version from .*, before an edit$/ }).click();
+    // The edited message carries the switcher; the earlier version brings back what followed it.
+    const edited = page.locator('article[data-role="user"]').first();
+    await expect(edited.getByTestId('version-count')).toHaveText('2/2');
+    await edited.getByRole('button', { name: 'Previous version' }).click();
     expect(await shownMessages(page)).toEqual(before);
-    await switcher.getByRole('button', { name: /^Show version from / }).click();
+    await page.locator('article[data-role="user"]').first().getByRole('button', { name: 'Next version' }).click();
     expect((await shownMessages(page)).map((m) => m.text)).toEqual(['First question, rephrased', PROGRAMMED_REPLY]);
+    // The title follows an edit of the first message (the conversation was never renamed).
+    await expect(page.getByRole('navigation', { name: 'Conversations' }).locator('[aria-current="page"]')).toHaveText('First question, rephrased');
   });
 
   test('the system prompt and the conversation reach the model through its chat template (raw prompt shown)', async ({ page, host }) => {
@@ -266,7 +261,7 @@ test.describe('chat behaviour with real tokens', () => {
     const reloaded = page.waitForEvent('framenavigated');
     await sendMessage(page, 'A long reply cut by a reload');
     await reloaded;
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
     const seen = ((await page.evaluate(() => sessionStorage.getItem('hearth-test-seen'))) ?? '').trim();
     expect(seen.length).toBeGreaterThan(0);
 
@@ -303,7 +298,13 @@ test.describe('chat behaviour at the edges', () => {
       expect((await replies(page).last().getByTestId('message-body').textContent())?.trim()).toBe(PROGRAMMED_REPLY);
     }
     const meter = page.getByTestId('context-meter');
+    // Said in plain words: which turns are left out, and that they stay in the conversation.
+    await expect(meter).toContainText(/oldest messages are left out of what the model sees; they stay in the conversation/);
     await expect(meter).toContainText(/left out of what the model sees; they stay in the conversation\./);
+    // The policy's own note (which turns, and that the cache of the rest is reused) opens from the meter.
+    await meter.getByRole('button', { name: /left out/ }).click();
+    await expect(meter.getByTestId('context-note')).toBeVisible();
+    await expect(meter.getByTestId('context-note')).toContainText(/^The oldest \d+ turns? \(\d+ messages?\) are left out of what the model sees; they stay in the conversation\./);
     expect(Number(await meter.getAttribute('data-dropped'))).toBeGreaterThan(0);
     // Every message is still displayed, in order.
     expect((await shownMessages(page)).map((m) => m.text)).toEqual(sent.flatMap((s) => [s, PROGRAMMED_REPLY]));
@@ -371,7 +372,6 @@ test.describe('chat behaviour at the edges', () => {
     const popups: string[] = [];
     context.on('page', (p) => popups.push(p.url()));
     await openApp(page, host);
-    const url = page.url();
 
     const h = host.url.replace(/\/$/, '');
     const nasty = [
@@ -407,6 +407,7 @@ test.describe('chat behaviour at the edges', () => {
     const body = replies(page).last().getByTestId('message-body');
     await expect(body.getByRole('heading', { name: 'Output with everything' })).toBeVisible();
     await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Nasty output/ })).toBeVisible();
+    const url = page.url();
 
     // Raw HTML shows as text; nothing of it became an element.
     await expect(body).toContainText('<script>window.__pwned = 1;');
@@ -515,14 +516,15 @@ test.describe('chat behaviour at the edges', () => {
       (window as unknown as { __focusLog: string[] }).__focusLog = log;
       document.addEventListener('focusin', (e) => log.push(`${(e.target as Element).tagName} ${(e.target as Element).textContent?.trim() ?? ''}`.trim()));
     });
-    await Promise.all([page.keyboard.press('Enter'), page.keyboard.press('Tab'), page.keyboard.press('Enter')]);
+    // (The chat settings button sits between the box and Stop.)
+    await Promise.all([page.keyboard.press('Enter'), page.keyboard.press('Tab'), page.keyboard.press('Tab'), page.keyboard.press('Enter')]);
     await expect(page.locator('article[data-role="user"]').last().getByTestId('message-body')).toHaveText('First line\nsecond line');
     await waitForReply(page);
     await expect(replies(page).last()).toHaveAttribute('data-status', 'interrupted');
     // A Stop that lands before the first token ends the reply empty, with no stats to report.
     const stoppedStats = await replies(page).last().getByTestId('reply-stats').innerText();
     expect(Number(/(\d+) completion tokens/.exec(stoppedStats)?.[1] ?? 0)).toBeLessThan(limit);
-    expect(await page.evaluate(() => (window as unknown as { __focusLog: string[] }).__focusLog)).toEqual(['BUTTON Stop', 'TEXTAREA']);
+    expect(await page.evaluate(() => (window as unknown as { __focusLog: string[] }).__focusLog)).toEqual(['BUTTON', 'BUTTON Stop', 'TEXTAREA']);
     // Focus is not lost with the Stop button: the next message can be typed right away.
     await expect(box).toBeFocused();
     await expect(box).toHaveValue('');
@@ -549,8 +551,8 @@ test.describe('chat behaviour at the edges', () => {
     const bare = snapshot.split('\n').filter((line) => /^\s*- (button|textbox|combobox|spinbutton|checkbox|radio|slider|link)\b(?! ")/.test(line));
     expect(bare).toEqual([]);
     expect(snapshot).toContain('textbox "Message"');
-    expect(snapshot).toContain('combobox "Model"');
-    expect(snapshot).toContain('spinbutton "Max new tokens"');
+    expect(snapshot).toContain('button "Chat settings"');
+    expect(snapshot).toMatch(/button "Switch model \(now .*\)"/);
     // And element by element: every visible button, input, select and textarea has a name.
     const controls = page.locator('button:visible, input:visible, select:visible, textarea:visible');
     const count = await controls.count();

@@ -1,56 +1,88 @@
 import type { Page } from '@playwright/test';
-import { expect, expectCached, modelRow, openApp, startDownload } from './harness';
+import { engineStatus, expect, expectModelReady, gotoView, modelRow, openApp, startDownload } from './harness';
 import type { ModelHost } from '../fixtures/modelHost';
 
-/** Where the GGUF engine should run: the loader's "Run on" choice. */
+/** Where llama.cpp runs GGUF builds: the Settings choice. */
 export type GgufDevice = 'auto' | 'webgpu' | 'cpu';
 
 /**
- * Downloads a test model, loads it in the engine (a GGUF one on `device` when given), and waits
- * until chatting is possible.
+ * Downloads a test model (download and load are one flow), and opens the chat with it loaded;
+ * with `device`, where llama.cpp runs GGUF builds is chosen in Settings first.
  */
 export async function openChatWith(page: Page, host: ModelHost, id: string, device?: GgufDevice): Promise<void> {
   await openApp(page, host);
-  if ((await modelRow(page, id).getAttribute('data-status')) !== 'cached') {
+  if (device) await chooseGgufDevice(page, device);
+  await useModel(page, id);
+}
+
+/** Chooses where llama.cpp runs GGUF builds, in Settings as a user would (used from the next load on). */
+export async function chooseGgufDevice(page: Page, device: GgufDevice): Promise<void> {
+  await gotoView(page, 'Settings');
+  const select = page.getByLabel('Run GGUF builds on', { exact: true });
+  await select.selectOption(device);
+  await expect(select).toHaveValue(device);
+}
+
+/** Starts loading a downloaded model from the models view, as a user would ("Chat with this model"). */
+export async function loadModel(page: Page, id: string): Promise<void> {
+  await gotoView(page, 'Models');
+  await modelRow(page, id).getByRole('button', { name: 'Chat with this model' }).click();
+}
+
+/** Gets a model ready from the models view (downloading it first if needed) and opens the chat. */
+export async function useModel(page: Page, id: string): Promise<void> {
+  await gotoView(page, 'Models');
+  const row = modelRow(page, id);
+  if ((await row.getAttribute('data-status')) !== 'cached') {
     await startDownload(page, id);
-    await expectCached(page, id);
+    await expect(row).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
   }
-  await loadModel(page, id, device);
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${id}`, { timeout: 60_000 });
+  await expectModelReadyOrChat(page, id);
+  await gotoView(page, 'Chat');
+  await expectModelReady(page, id);
 }
 
-/** Chooses a downloaded model (and, for a GGUF one, where it runs) and starts loading it. */
-export async function loadModel(page: Page, id: string, device?: GgufDevice): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  if (device) await page.getByLabel('Run on', { exact: true }).selectOption(device);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
+async function expectModelReadyOrChat(page: Page, id: string): Promise<void> {
+  const row = modelRow(page, id);
+  // Downloading loads the model too; a model already on the device is loaded on request.
+  const chatButton = row.getByRole('button', { name: 'Chat with this model' });
+  if (await chatButton.isVisible()) await chatButton.click();
+  await expectModelReady(page, id);
 }
 
-/** Where the loaded model runs, as the header shows it: its device attribute and its text. */
-export function engineStatus(page: Page) {
-  return page.getByTestId('engine-status');
+/** Opens the chat settings dialog, changes what `change` changes, and closes it. */
+export async function withChatSettings(page: Page, change: () => Promise<void>): Promise<void> {
+  await page.getByRole('button', { name: 'Chat settings' }).click();
+  await change();
+  await page.getByTestId('chat-settings').getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByTestId('chat-settings')).toBeHidden();
 }
 
-/** The device line of the artifact panel (label, cores, and llama.cpp's own account). */
+/** Sets a number of the chat settings as a user would (type, then leave the field). */
+export async function setChatNumber(page: Page, label: 'Temperature' | 'Top-p' | 'Max new tokens', value: number): Promise<void> {
+  await withChatSettings(page, async () => {
+    const input = page.getByLabel(label, { exact: true });
+    await input.fill(String(value));
+    await input.blur();
+    await expect(input).toHaveValue(String(value));
+  });
+}
+
+export { engineStatus };
+
+/** The device line of the artifact panel (label and cores). */
 export function artifactDevice(page: Page) {
-  return page.getByTestId('artifact-device');
+  return page.getByTestId('model-panel').getByTestId('artifact-device');
 }
 
-/** llama.cpp's (or web-llm's) own account of where the model runs, from the artifact panel. */
+/** The engine's own account of where the model runs (llama.cpp's, or web-llm's), from the artifact panel. */
 export function runsOnNote(page: Page) {
-  return page.getByTestId('runs-on-note');
+  return page.getByTestId('model-panel').getByTestId('runs-on-note');
 }
 
 /** The stats line of the last reply. */
 export function lastReplyStats(page: Page) {
   return replies(page).last().getByTestId('reply-stats');
-}
-
-/** Sets a conversation setting by its label (e.g. `Max new tokens`, `Temperature`). */
-export async function setChatSetting(page: Page, label: 'Max new tokens' | 'Temperature', value: number): Promise<void> {
-  const input = page.getByLabel(label, { exact: true });
-  await input.fill(String(value));
-  await input.dispatchEvent('change');
 }
 
 /** Types a message and sends it. */
@@ -92,5 +124,7 @@ export async function importConversation(page: Page, options: { title: string; u
       branches: [],
     },
   };
-  await page.getByLabel('Import JSON').setInputFiles({ name: 'conversation.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: /^Import a conversation/ }).click();
+  await (await chooser).setFiles({ name: 'conversation.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
 }

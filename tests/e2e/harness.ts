@@ -64,19 +64,32 @@ export const test = base.extend<HarnessFixtures>({
 });
 export { expect };
 
-/** Opens the built app pointed at a model host, and waits until the catalog is shown. */
+/** Opens the built app pointed at a model host, and waits until its lists are loaded. */
 export async function openApp(page: Page, host: ModelHost): Promise<void> {
   await page.goto(`/?modelHost=${encodeURIComponent(host.url)}`);
+  await expectReady(page);
+}
+
+/** Waits until the app has read its settings, lists and conversations (after a load or reload). */
+export async function expectReady(page: Page): Promise<void> {
   await expect(page.locator('main[data-ready="true"]')).toBeVisible();
 }
 
-/** The row of one model in the picker. */
-export function modelRow(page: Page, id: string) {
-  return page.locator(`[data-model="${id}"]`);
+/** Shows a view from the header, as a user would. */
+export async function gotoView(page: Page, view: 'Chat' | 'Models' | 'Settings'): Promise<void> {
+  const link = page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true });
+  if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
+  await expect(link).toHaveAttribute('aria-current', 'page');
 }
 
-/** Starts a download from the picker, accepting the model's licence when it asks. */
+/** The row of one build in the models view. */
+export function modelRow(page: Page, id: string) {
+  return page.locator(`li[data-model="${id}"]`);
+}
+
+/** Starts a download from the models view, accepting the model's licence when it asks. */
 export async function startDownload(page: Page, id: string): Promise<void> {
+  await gotoView(page, 'Models');
   await modelRow(page, id).getByRole('button', { name: /^(Download|Resume|Retry)/ }).click();
   await acceptLicenceIfAsked(page);
 }
@@ -85,16 +98,27 @@ export async function startDownload(page: Page, id: string): Promise<void> {
 export async function acceptLicenceIfAsked(page: Page): Promise<void> {
   const dialog = page.getByTestId('licence-dialog');
   // The dialog opens in the same task as the click; a short wait covers a slow frame.
-  await dialog.waitFor({ state: 'visible', timeout: 300 }).catch(() => {});
-  if (await dialog.isVisible()) {
+  await dialog.getByRole('checkbox').waitFor({ state: 'visible', timeout: 300 }).catch(() => {});
+  if (await dialog.getByRole('checkbox').isVisible()) {
     await dialog.getByRole('checkbox').check();
     await dialog.getByRole('button', { name: 'Accept and download' }).click();
   }
 }
 
-/** Waits until a model shows as fully cached. */
+/** Waits until a model shows as fully cached (in the models view). */
 export async function expectCached(page: Page, id: string): Promise<void> {
   await expect(modelRow(page, id)).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
+}
+
+/** The header's model status (state and model id in data attributes). */
+export function engineStatus(page: Page) {
+  return page.getByTestId('engine-status');
+}
+
+/** Waits until a model is loaded and a message can be sent. */
+export async function expectModelReady(page: Page, id: string): Promise<void> {
+  await expect(engineStatus(page)).toHaveAttribute('data-model-id', id, { timeout: 60_000 });
+  await expect(engineStatus(page)).toHaveAttribute('data-state', 'ready');
 }
 
 /** Paths of model-file requests (`/resolve/`) the host saw, in order. */

@@ -1,7 +1,8 @@
-import { expect, expectCached, fileRequests, modelRow, openApp, test, testModels } from './harness';
+import { expect, expectCached, expectReady, fileRequests, gotoView, modelRow, openApp, test, testModels } from './harness';
 
 test('no byte of a Llama model downloads before its licence is accepted; the acceptance is remembered', async ({ page, host }) => {
   await openApp(page, host);
+  await gotoView(page, 'Models');
   host.clearRequests();
   const row = modelRow(page, testModels.gguf);
   await row.getByRole('button', { name: /^Download/ }).click();
@@ -12,6 +13,8 @@ test('no byte of a Llama model downloads before its licence is accepted; the acc
   await expect(dialog.getByRole('link', { name: 'Read the licence' })).toHaveAttribute('href', /LICENSE$/);
   await expect(dialog.getByRole('link', { name: 'Read the acceptable-use policy' })).toHaveAttribute('href', /USE_POLICY\.md$/);
   await expect(dialog.getByRole('button', { name: 'Accept and download' })).toBeDisabled();
+  // The dialog is reachable by keyboard from the start: focus is inside it.
+  await expect(dialog.locator(':focus')).toHaveCount(1);
 
   // Cancelling downloads nothing.
   await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -31,7 +34,8 @@ test('no byte of a Llama model downloads before its licence is accepted; the acc
 
   // Remembered after a reload: another Llama model downloads without asking again.
   await page.reload();
-  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await expectReady(page);
+  await gotoView(page, 'Models');
   await modelRow(page, testModels.programmed).getByRole('button', { name: /^Download/ }).click();
   await expect(dialog).toBeHidden();
   await expectCached(page, testModels.programmed);

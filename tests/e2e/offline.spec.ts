@@ -1,12 +1,12 @@
 import { PROGRAMMED_REPLY } from '../fixtures/gguf';
 import { replies, sendMessage, waitForReply } from './chatHarness';
-import { expect, modelRow, openApp, test, testModels } from './harness';
+import { expect, expectModelReady, expectReady, gotoView, modelRow, openApp, test, testModels } from './harness';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
-import { downloadModel, dumpIndexedDb, expectControlled, startAppServer } from './privacyHarness';
+import type { BrowserContext } from '@playwright/test';
+import { downloadModel, dumpIndexedDb, expectControlled, loadModel, startAppServer } from './privacyHarness';
 
 /**
  * Offline again after a navigation. Chromium 150 (Debian's) forgets the emulated offline state
@@ -16,13 +16,6 @@ import { downloadModel, dumpIndexedDb, expectControlled, startAppServer } from '
 async function reassertOffline(context: BrowserContext): Promise<void> {
   await context.setOffline(false);
   await context.setOffline(true);
-}
-
-/** Loads a downloaded model in the engine. */
-async function loadModel(page: Page, id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${id}`, { timeout: 60_000 });
 }
 
 test.describe('offline after the first visit', () => {
@@ -55,11 +48,16 @@ test.describe('offline after the first visit', () => {
 
     await page.reload();
     await reassertOffline(context);
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     // The service worker's copy keeps the cross-origin isolation headers: llama.cpp keeps its threads.
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await expect(page.getByTestId('network')).toHaveAttribute('data-online', 'false');
+    // The last conversation is open again and its model loads by itself, from the verified store.
+    await expect(replies(page)).toHaveCount(1);
+    expect((await replies(page).first().getByTestId('message-body').innerText()).trim()).toBe(PROGRAMMED_REPLY);
+    await expectModelReady(page, testModels.programmed);
+    await gotoView(page, 'Models');
     await expect(page.getByTestId('offline-models')).toContainText(/can run: .*Programmed/);
     await expect(modelRow(page, testModels.programmed).getByTestId('offline-badge')).toHaveText('runs offline');
     // Models that are not on the device offer no download, and say why.
@@ -67,15 +65,10 @@ test.describe('offline after the first visit', () => {
     await expect(other.getByRole('button', { name: 'Download' })).toBeDisabled();
     await expect(other.getByTestId('offline-reason')).toContainText('Offline');
 
-    // Earlier conversation intact.
+    // A reply streams (in a new conversation, so the exact text does not depend on how much of
+    // the first one fits the tiny window).
+    await gotoView(page, 'Chat');
     await expect(page.locator('[data-conversation]')).toHaveCount(1);
-    await page.locator('[data-conversation] .select').click();
-    await expect(replies(page)).toHaveCount(1);
-    expect((await replies(page).first().getByTestId('message-body').innerText()).trim()).toBe(PROGRAMMED_REPLY);
-
-    // The model loads from the verified store and a reply streams (in a new conversation, so
-    // the exact text does not depend on how much of the first one fits the tiny window).
-    await loadModel(page, testModels.programmed);
     await page.getByRole('button', { name: 'New chat' }).click();
     await sendMessage(page, 'Hello again');
     await waitForReply(page);
@@ -114,11 +107,11 @@ test.describe('app updates', () => {
     const server = await startAppServer(current);
     try {
       await page.goto(`${server.url}/?modelHost=${encodeURIComponent(host.url)}`);
-      await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+      await expectReady(page);
       await page.evaluate(() => navigator.serviceWorker.ready);
       await page.reload();
       await expectControlled(page);
-      await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+      await expectReady(page);
       const oldVersion = (await page.getByTestId('app-version').innerText()).trim();
       await downloadModel(page, testModels.programmed);
       await loadModel(page, testModels.programmed);
@@ -146,7 +139,7 @@ test.describe('app updates', () => {
       // The user agrees: the new version takes over and the page reloads into it.
       await banner.getByRole('button', { name: 'Reload' }).click();
       await expect(page.getByTestId('app-version')).toHaveText(/\+next$/);
-      await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+      await expectReady(page);
       await expect(banner).toBeHidden();
       // The old version's files are gone from the cache; the new ones are there.
       const cachedAfter = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
@@ -160,7 +153,7 @@ test.describe('app updates', () => {
       await page.locator('[data-conversation] .select').first().click();
       await expect(replies(page)).toHaveCount(1);
       expect((await replies(page).last().getByTestId('message-body').innerText()).trim()).toBe(PROGRAMMED_REPLY);
-      await loadModel(page, testModels.programmed);
+      await expectModelReady(page, testModels.programmed);
       await page.getByRole('button', { name: 'New chat' }).click();
       await sendMessage(page, 'Once more');
       await waitForReply(page);

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { Template } from '@huggingface/jinja';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY } from '../fixtures/gguf';
 import { validateCycloneDx16 } from '../fixtures/cyclonedx';
-import { openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
-import { expect, storedChunkedSha256, test, testModels } from './harness';
+import { openChatWith, replies, sendMessage, waitForReply, withChatSettings } from './chatHarness';
+import { engineStatus, expect, expectModelReady, storedChunkedSha256, test, testModels } from './harness';
 
 const panel = (page: import('@playwright/test').Page) => page.getByTestId('model-panel');
 
@@ -13,6 +13,11 @@ test('the panel shows the model card and licence texts stored with the model, al
   await expect(panel(page).getByTestId('model-card')).toContainText('Programmed Llama GGUF (test)');
   // The README's markdown table is rendered, not shown as source.
   await expect(panel(page).getByTestId('model-card').locator('table')).toBeVisible();
+  // Its YAML front matter is shown as facts, never rendered as a heading of Markdown.
+  await expect(panel(page).getByTestId('card-metadata')).toContainText('license');
+  await expect(panel(page).getByTestId('card-metadata')).toContainText('llama3.2');
+  await expect(panel(page).getByTestId('model-card')).not.toContainText('license:');
+  await expect(panel(page).getByTestId('model-card').locator('h2', { hasText: 'license' })).toHaveCount(0);
   await expect(panel(page).getByTestId('context-in-use')).toContainText('256 tokens in use, of 256 trained');
   const licenceText = panel(page).locator('[data-testid="licence-text"][data-path="LICENSE"]');
   await expect(licenceText).toContainText('LLAMA 3.2 COMMUNITY LICENSE AGREEMENT', { useInnerText: false });
@@ -23,8 +28,11 @@ test('the panel shows the model card and licence texts stored with the model, al
   // No network: the texts come from the verified store, not the host.
   await context.setOffline(true);
   await host.close();
-  await page.getByTestId('model-loader').getByRole('button', { name: 'Reload' }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${testModels.programmed}`);
+  // Load it again from the header's model menu: the engine reads the verified store only.
+  await page.getByRole('button', { name: /^Switch model/ }).click();
+  await page.getByRole('menuitemradio', { name: /Programmed Llama GGUF/ }).click();
+  await expect(engineStatus(page)).toHaveAttribute('data-state', 'loading');
+  await expectModelReady(page, testModels.programmed);
   await expect(panel(page).getByTestId('model-card')).toContainText('Programmed Llama GGUF (test)');
   await expect(licenceText).toContainText('LLAMA 3.2 COMMUNITY LICENSE AGREEMENT', { useInnerText: false });
   await expect(panel(page).locator('[data-testid="licence-text"][data-path="USE_POLICY.md"]')).toHaveCount(1);
@@ -33,11 +41,13 @@ test('the panel shows the model card and licence texts stored with the model, al
 
 test('the raw prompt view is exactly what the engine received', async ({ page, host }) => {
   await openChatWith(page, host, testModels.programmed);
-  await page.getByLabel('System prompt').fill('You are terse.');
-  await page.getByLabel('System prompt').dispatchEvent('change');
-  // The test models read 256 tokens: leave room for the whole conversation (the reply is 15).
-  await page.getByLabel('Max new tokens', { exact: true }).fill('32');
-  await page.getByLabel('Max new tokens', { exact: true }).dispatchEvent('change');
+  await withChatSettings(page, async () => {
+    await page.getByLabel('System prompt').fill('You are terse.');
+    await page.getByLabel('System prompt').dispatchEvent('change');
+    // The test models read 256 tokens: leave room for the whole conversation (the reply is 15).
+    await page.getByLabel('Max new tokens', { exact: true }).fill('32');
+    await page.getByLabel('Max new tokens', { exact: true }).dispatchEvent('change');
+  });
   await sendMessage(page, 'First question');
   await waitForReply(page);
   await sendMessage(page, 'Second question');
@@ -91,6 +101,11 @@ test('the bill of materials validates against CycloneDX 1.6 and its hashes are t
   for (const f of files) {
     expect(f.hashes[0].alg).toBe('SHA-256');
     expect(f.hashes[0].content).toBe(await storedChunkedSha256(page, testModels.programmed, f.name));
+    // The panel shows each hash short, on one line, with its full value a copy away.
+    const row = panel(page).locator(`tr[data-file="${f.name}"]`);
+    await expect(row.locator('code[data-hash]')).toHaveAttribute('data-hash', f.hashes[0].content);
+    await expect(row.locator('code[data-hash]')).toHaveText(`${f.hashes[0].content.slice(0, 8)}…${f.hashes[0].content.slice(-4)}`);
+    await expect(row.getByRole('button', { name: `Copy the SHA-256 of ${f.name}` })).toBeVisible();
   }
   expect(bom.components.find((c) => c.type === 'library')).toMatchObject({ name: '@wllama/wllama', version: wllamaPackage.version });
 });

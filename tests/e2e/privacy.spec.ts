@@ -1,15 +1,8 @@
 import type { Request } from '@playwright/test';
 import { PROGRAMMED_REPLY } from '../fixtures/gguf';
 import { importConversation, replies, sendMessage, waitForReply } from './chatHarness';
-import { expect, modelRow, openApp, test, testModels } from './harness';
-import { downloadModel, dumpIndexedDb, expectControlled } from './privacyHarness';
-
-/** Loads a downloaded model in the engine. */
-async function loadModel(page: import('@playwright/test').Page, id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${id}`, { timeout: 60_000 });
-}
+import { expect, expectModelReady, expectReady, gotoView, modelRow, openApp, test, testModels } from './harness';
+import { downloadModel, dumpIndexedDb, expectControlled, loadModel } from './privacyHarness';
 
 /** Databases and stores that hold the user's words. */
 function appData(dump: string): unknown {
@@ -40,14 +33,16 @@ test.describe('network audit', () => {
 
     // Export (a download made in the page, from a blob: URL).
     const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export JSON' }).click();
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Actions for/ }).first().click();
+    await page.getByRole('menuitem', { name: 'Export as JSON' }).click();
     expect(JSON.parse(await (await (await download).createReadStream()).toArray().then((b) => Buffer.concat(b).toString()))).toMatchObject({ format: 'hearth-conversation' });
 
     // Reload, and chat again after it.
     await page.reload();
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
-    await loadModel(page, testModels.programmed);
-    await page.locator('[data-conversation] .select').first().click();
+    await expectReady(page);
+    // The conversation is open again and its model loads by itself.
+    await expectModelReady(page, testModels.programmed);
+    await expect(replies(page)).toHaveCount(1);
     const beforeSecond = seen.length;
     await sendMessage(page, 'Hello again');
     await waitForReply(page);
@@ -68,7 +63,7 @@ test.describe('network audit', () => {
 test.describe('Content-Security-Policy', () => {
   test('the built app carries a strict policy, and the pages and workers obey it', async ({ page, host, cspViolations }) => {
     const response = await page.goto(`/?modelHost=${encodeURIComponent(host.url)}`);
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     for (const policy of [meta, response?.headers()['content-security-policy']]) {
       expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
@@ -133,6 +128,7 @@ test.describe('leaving nothing behind', () => {
     await expect.poll(async () => (await dumpIndexedDb(page)).includes('FORGET-ME-1234')).toBe(true);
 
     // Cancel keeps everything.
+    await gotoView(page, 'Settings');
     await page.getByRole('button', { name: 'Forget everything…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Forget everything?' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -143,7 +139,7 @@ test.describe('leaving nothing behind', () => {
     await page.getByRole('button', { name: 'Forget everything…' }).click();
     await dialog.getByRole('button', { name: 'Forget everything' }).click();
     await page.waitForURL((url) => url.search === '');
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
     let dump = await dumpIndexedDb(page);
     expect(dump).not.toContain('FORGET-ME-1234');
     expect(dump).not.toContain(PROGRAMMED_REPLY);
@@ -154,12 +150,14 @@ test.describe('leaving nothing behind', () => {
 
     // With the box ticked, the models go too.
     await page.goto(`/?modelHost=${encodeURIComponent(host.url)}`);
+    await gotoView(page, 'Models');
     await expect(modelRow(page, testModels.programmed)).toHaveAttribute('data-status', 'cached');
+    await gotoView(page, 'Settings');
     await page.getByRole('button', { name: 'Forget everything…' }).click();
     await dialog.getByRole('checkbox', { name: /downloaded models/ }).check();
     await dialog.getByRole('button', { name: 'Forget everything' }).click();
     await page.waitForURL((url) => url.search === '');
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
     dump = await dumpIndexedDb(page);
     const stores = JSON.parse(dump) as Record<string, Record<string, unknown[]>>;
     for (const [db, content] of Object.entries(stores)) {
@@ -193,8 +191,11 @@ test.describe('leaving nothing behind', () => {
     expect(cached.filter((u) => !u.startsWith(appOrigin))).toEqual([]);
 
     await page.reload();
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await expectReady(page);
     await expect(page.locator('[data-conversation]')).toHaveCount(0);
+    // Never restored, and the app says why rather than silently showing something else.
+    await expect(page.getByTestId('private-gone')).toContainText('never saved or restored');
+    await expect(page.locator('article[data-role]')).toHaveCount(0);
     const after = await dumpIndexedDb(page);
     expect(after).not.toContain('PRIVATE-MARKER');
     expect(appData(after)).toEqual(appData(before));

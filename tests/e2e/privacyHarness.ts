@@ -4,23 +4,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from '@playwright/test';
 import { contentSecurityPolicy } from '../../scripts/lib/contentSecurityPolicy';
-import { expect, expectCached, modelRow, startDownload } from './harness';
+import { expect, expectCached, startDownload } from './harness';
+export { useModel as loadModel } from './chatHarness';
 
-/**
- * Downloads a model from the picker and waits until it is cached, accepting the licence on the
- * way when the app asks for it.
- */
+/** Downloads a model from the models view (accepting its licence when asked) and waits until it is cached. */
 export async function downloadModel(page: Page, id: string): Promise<void> {
   await startDownload(page, id);
-  const dialog = page.getByTestId('licence-dialog');
-  const row = modelRow(page, id);
-  const started = async (): Promise<boolean> =>
-    (await dialog.isVisible()) || ['downloading', 'cached'].includes((await row.getAttribute('data-status')) ?? '');
-  await expect.poll(started).toBe(true);
-  if (await dialog.isVisible()) {
-    await dialog.getByRole('checkbox').check();
-    await dialog.getByRole('button', { name: /^Accept/ }).click();
-  }
   await expectCached(page, id);
 }
 

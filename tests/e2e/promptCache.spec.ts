@@ -1,4 +1,4 @@
-import { lastReplyStats, openChatWith, replies, sendMessage, setChatSetting, waitForReply } from './chatHarness';
+import { lastReplyStats, openChatWith, replies, sendMessage, setChatNumber, waitForReply } from './chatHarness';
 import { expect, test, testModels } from './harness';
 
 /** The numbers of a reply's stats line: prompt tokens, and how many of them came from the cache. */
@@ -14,7 +14,7 @@ async function promptFigures(stats: import('@playwright/test').Locator): Promise
 test('the second turn reuses the KV cache of the first (real generation), and the stats say how much', async ({ page, host }) => {
   await openChatWith(page, host, testModels.gguf);
   // Short replies: the whole first turn stays in the window for the second.
-  await setChatSetting(page, 'Max new tokens', 48);
+  await setChatNumber(page, 'Max new tokens', 48);
   await sendMessage(page, 'Tell me something about the sea.');
   await waitForReply(page);
   const first = await promptFigures(lastReplyStats(page));

@@ -1,5 +1,11 @@
+/**
+ * The verified store through the app, against the Hugging Face–like host: LFS files come from
+ * its CDN origin after a 302, small files after a 307.
+ */
 import { openChatWith } from './chatHarness';
-import { expectCached, expect, fileRequests, idbContents, modelRow, openApp, startDownload, storedChunkedSha256, test, testModels } from './harness';
+import { expectCached, expect, idbContents, modelRow, openApp, servedFiles, servedFor, startDownload, storedChunkedSha256, storeModels as testModels, test, withWebGpu, reloadApp, backOnModels, deleteFromDevice, deleteAllModels, loadFromHeader } from './storeHarness';
+
+test.use(withWebGpu);
 
 test.describe('verified model store', () => {
   test('downloads, verifies and stores every file; after a reload it is cached and nothing is fetched', async ({ page, host }) => {
@@ -20,12 +26,13 @@ test.describe('verified model store', () => {
     // web-llm-bound files live once, in web-llm's layout: no chunk copy of them in our store.
     expect(stored.chunks.filter((k) => k.includes('params_shard_'))).toEqual([]);
 
+    expect(servedFiles(host).some((r) => r.path.startsWith('params_shard_'))).toBe(true);
+
     host.clearRequests();
-    await page.reload();
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await reloadApp(page);
     await expect(row).toHaveAttribute('data-status', 'cached');
     await expect(row.getByTestId('on-disk')).toBeVisible();
-    expect(fileRequests(host)).toEqual([]);
+    expect(host.requests.filter((r) => r.file)).toEqual([]);
   });
 
   test('a corrupted shard is rejected with an IntegrityError naming it; a retry fetches only that file', async ({ page, host }) => {
@@ -51,17 +58,17 @@ test.describe('verified model store', () => {
     host.clearRequests();
     await startDownload(page, testModels.mlc);
     await expectCached(page, testModels.mlc);
-    expect(fileRequests(host).map((r) => r.path)).toEqual([bad]);
+    expect(servedFiles(host).map((r) => r.path)).toEqual([bad]);
   });
 
-  test('a connection dropped mid-file resumes with Range and completes verified; no file is fetched twice', async ({ page, host }) => {
+  test('a connection dropped mid-file on the CDN resumes with Range and completes verified; no file is fetched twice', async ({ page, host }) => {
     const big = 'params_shard_0.bin';
-    host.setFault({ kind: 'drop-after', path: big, bytes: 200_000, times: 1 });
+    host.setFault({ kind: 'drop-after', path: big, bytes: 200_000, times: 1, hop: 'cdn' });
     await openApp(page, host);
     await startDownload(page, testModels.mlc);
     await expectCached(page, testModels.mlc);
-    const requests = fileRequests(host);
-    const forBig = requests.filter((r) => r.path === big);
+    const requests = servedFiles(host);
+    const forBig = servedFor(host, big);
     expect(forBig.length).toBe(2);
     expect(forBig[1].range).toMatch(/^bytes=\d+-$/);
     expect(Number(/bytes=(\d+)-/.exec(forBig[1].range ?? '')?.[1])).toBeGreaterThan(0);
@@ -77,18 +84,18 @@ test.describe('verified model store', () => {
     const ggufFile = modelRow(page, testModels.gguf).locator('li[data-file$=".gguf"]');
     await expect(ggufFile).toHaveAttribute('data-state', 'downloading');
     await expect.poll(async () => (await idbContents(page)).partials.some((k) => k.endsWith('.gguf')), { timeout: 30_000 }).toBe(true);
-    const before = fileRequests(host);
+    const before = servedFiles(host);
     const completedBefore = (await idbContents(page)).files.map((k) => k.split('|')[1]);
     expect(completedBefore.length).toBeGreaterThan(0);
 
     await page.reload();
     host.clearFaults();
-    await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+    await backOnModels(page);
     await expect(modelRow(page, testModels.gguf)).toHaveAttribute('data-status', 'partial');
     await startDownload(page, testModels.gguf);
     await expectCached(page, testModels.gguf);
 
-    const after = fileRequests(host).slice(before.length);
+    const after = servedFiles(host).slice(before.length);
     for (const path of completedBefore) expect(after.map((r) => r.path)).not.toContain(path);
     const resumed = after.find((r) => r.path.endsWith('.gguf'));
     expect(resumed?.range).toMatch(/^bytes=[1-9]\d*-$/);
@@ -100,8 +107,8 @@ test.describe('verified model store', () => {
     await openApp(page, host);
     await startDownload(page, testModels.mlc);
     const row = modelRow(page, testModels.mlc);
-    await expect(row.locator('[data-error="NetworkError"][data-path="tokenizer.json"]')).toContainText('404', { timeout: 60_000 });
-    await expect(row.locator('[data-error="NetworkError"][data-path="tokenizer.json"]')).toContainText('HTML page instead of the file');
+    await expect(row.locator('[data-error="NotFoundError"][data-path="tokenizer.json"]')).toContainText('does not have this file', { timeout: 60_000 });
+    await expect(row.locator('[data-error="NotFoundError"][data-path="tokenizer.json"]')).toContainText('no tokenizer.json');
     await expect(row.locator('[data-error="NetworkError"][data-path="params_shard_2.bin"]')).toContainText('500');
     host.clearFaults();
     await startDownload(page, testModels.mlc);
@@ -119,7 +126,7 @@ test.describe('verified model store', () => {
     await expect(alert).toBeVisible();
     await expect(alert).toContainText('Nothing was downloaded');
     await expect(alert).toContainText(/needs [\d.]+ [KM]B more/);
-    expect(fileRequests(host)).toEqual([]);
+    expect(host.requests.filter((r) => r.file)).toEqual([]);
     const stored = await idbContents(page);
     expect(stored.files).toEqual([]);
     expect(stored.webllm['webllm/model']).toEqual([]);
@@ -133,7 +140,7 @@ test.describe('verified model store', () => {
     await expectCached(page, testModels.gguf);
     const before = await idbContents(page);
 
-    await modelRow(page, testModels.mlc).getByRole('button', { name: /^Delete/ }).click();
+    await deleteFromDevice(page, testModels.mlc);
     await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
     const after = await idbContents(page);
     expect(after.webllm['webllm/model']).toEqual([]);
@@ -194,7 +201,7 @@ test('a stored file damaged on disk is found by Verify and re-downloaded alone',
   await expect(modelRow(page, testModels.mlc).getByTestId('check')).toHaveAttribute('data-ok', 'false');
   await expect(modelRow(page, testModels.mlc).getByTestId('check')).toContainText(damaged);
   await expectCached(page, testModels.mlc);
-  expect(fileRequests(host).map((r) => r.path)).toEqual([damaged]);
+  expect(servedFiles(host).map((r) => r.path)).toEqual([damaged]);
 
   // A second verification re-hashes every byte and finds it intact.
   await modelRow(page, testModels.mlc).getByRole('button', { name: /^Verify/ }).click();
@@ -221,12 +228,11 @@ test('cancel stops a download and keeps what was verified; resume completes it; 
   await startDownload(page, testModels.gguf);
   await expectCached(page, testModels.gguf);
   // Files verified before the cancel were not fetched again.
-  for (const done of afterCancel.files.map((k) => k.split('|')[1])) expect(fileRequests(host).map((r) => r.path)).not.toContain(done);
+  for (const done of afterCancel.files.map((k) => k.split('|')[1])) expect(servedFiles(host).map((r) => r.path)).not.toContain(done);
 
   await startDownload(page, testModels.mlc);
   await expectCached(page, testModels.mlc);
-  await page.getByRole('button', { name: 'Delete all models' }).click();
-  await page.getByRole('button', { name: 'Yes, delete all models' }).click();
+  await deleteAllModels(page);
   await expect(row).toHaveAttribute('data-status', 'not downloaded');
   await expect(modelRow(page, testModels.mlc)).toHaveAttribute('data-status', 'not downloaded');
   const empty = await idbContents(page);
@@ -256,9 +262,8 @@ test('a model whose bytes went missing from disk is repaired when it loads: that
     return String((last as unknown[])[1]);
   });
   host.clearRequests();
-  await page.getByTestId('model-loader').getByRole('button', { name: 'Reload' }).click();
-  await expect(page.getByTestId('engine-status')).toContainText(`Loaded ${testModels.programmed}`, { timeout: 60_000 });
-  expect(fileRequests(host).map((r) => r.path)).toEqual([weights]);
+  await loadFromHeader(page, testModels.programmed, /Programmed Llama GGUF/);
+  expect(servedFiles(host).map((r) => r.path)).toEqual([weights]);
   const entry = (await host.catalog()).find((e) => e.id === testModels.programmed);
   expect(await storedChunkedSha256(page, testModels.programmed, weights)).toBe(entry?.files.find((f) => f.path === weights)?.sha256);
 });

@@ -1,7 +1,7 @@
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
-import { engineStatus, lastReplyStats, loadModel, openChatWith, replies, runsOnNote, sendMessage, waitForReply } from './chatHarness';
+import { engineStatus, openChatWith, replies, runsOnNote, sendMessage, waitForReply, lastReplyStats } from './chatHarness';
 import { stateGpuLimits } from './gpuLimits';
-import { expect, expectCached, openApp, startDownload, test, testModels } from './harness';
+import { expect, expectModelReady, gotoView, modelRow, openApp, startDownload, test, testModels } from './harness';
 
 // Headless Chromium offers WebGPU only through SwiftShader, with this flag.
 test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] } });
@@ -9,41 +9,44 @@ test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs
 const mlcF16 = 'Tiny-Llama-q4f16-MLC';
 
 test.describe('with WebGPU (SwiftShader, no shader-f16)', () => {
-  test('the device check reports the software adapter without shader-f16 and recommends accordingly', async ({ page, host }) => {
+  test('the device check reports the software adapter without shader-f16; f16 builds say why they cannot run, the CPU build is recommended', async ({ page, host }) => {
     await openApp(page, host);
+    // A software adapter is slower than the CPU engine: the first run starts with the CPU build.
+    await expect(page.getByTestId('device-sentence')).toContainText('software GPU');
+    await expect(page.getByTestId('start')).toHaveAttribute('data-entry', testModels.gguf);
+
+    await gotoView(page, 'Settings');
     const device = page.getByTestId('device');
     await expect(device.getByTestId('webgpu')).toHaveAttribute('data-webgpu', 'true');
-    await expect(device.getByTestId('webgpu')).toContainText(/swiftshader|software fallback/i);
+    await expect(device.getByTestId('webgpu')).toContainText(/swiftshader|software adapter/i);
     await expect(device.getByTestId('shader-f16')).toHaveAttribute('data-f16', 'false');
-    // A software adapter is slower than the CPU engine: the GGUF build is recommended, and why.
-    await expect(device.getByTestId('recommendation')).toHaveAttribute('data-entry', /Q4_K_M-GGUF$/);
-    await expect(device.getByTestId('recommendation')).toContainText('software fallback');
+
+    await gotoView(page, 'Models');
+    const f16 = modelRow(page, mlcF16);
+    await expect(f16.getByRole('button', { name: 'Download' })).toBeDisabled();
+    await expect(f16.getByTestId('cannot-run')).toHaveText('Needs 16-bit GPU shaders (shader-f16), which this GPU does not offer.');
+    // A q4f32_1 build runs here (slowly, on the software GPU) and is offered.
+    await expect(modelRow(page, testModels.mlc).getByRole('button', { name: /^Download/ })).toBeEnabled();
+    await expect(modelRow(page, testModels.mlc)).toContainText('software GPU');
   });
 
-  test('choosing an f16 build gives the missing shader-f16 error in plain words', async ({ page, host }) => {
+  test('the web-llm worker starts, and a model library that cannot load gives a typed error in plain words, not a hang', async ({ page, host }) => {
     await openApp(page, host);
-    await startDownload(page, mlcF16);
-    await expectCached(page, mlcF16);
-    await loadModel(page, mlcF16);
-    const error = page.locator('[data-engine-error="ShaderF16MissingError"]');
-    await expect(error).toBeVisible({ timeout: 30_000 });
-    await expect(error).toContainText('16-bit');
-    await expect(error).toContainText('q4f32_1');
-  });
-
-  test('the web-llm worker starts, and a model library that cannot load gives a typed error, not a hang', async ({ page, host }) => {
-    await openApp(page, host);
+    // Download and load are one flow: the (fake) model library fails to compile at the load.
     await startDownload(page, testModels.mlc);
-    await expectCached(page, testModels.mlc);
-    host.clearRequests();
-    await loadModel(page, testModels.mlc);
-    const error = page.locator('[data-engine-error="ModelLibraryError"]');
+    const row = modelRow(page, testModels.mlc);
+    await expect(row).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
+    const error = row.locator('[data-engine-error="ModelLibraryError"]');
     await expect(error).toBeVisible({ timeout: 60_000 });
     await expect(error).toContainText('could not be loaded');
+    await expect(page.getByTestId('engine-status')).toHaveAttribute('data-state', 'failed');
     // Everything web-llm read came from the verified store.
+    host.clearRequests();
+    await row.getByRole('button', { name: 'Chat with this model' }).click();
+    await expect(row.locator('[data-engine-error="ModelLibraryError"]')).toBeVisible({ timeout: 60_000 });
     expect(host.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
-    // The app is still usable: the loader can be used again.
-    await expect(page.getByTestId('model-loader').getByRole('button', { name: /^(Load|Reload)$/ })).toBeEnabled();
+    // The app is still usable: the model can be tried again.
+    await expect(row.getByRole('button', { name: 'Chat with this model' })).toBeEnabled();
   });
 });
 
@@ -51,14 +54,19 @@ test.describe('the GGUF engine tells the truth with a software WebGPU adapter', 
   test('Hearth chooses the CPU over SwiftShader, and llama.cpp reports the CPU', async ({ page, host }) => {
     await openChatWith(page, host, testModels.programmed);
     await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
-    await expect(engineStatus(page)).toContainText('(llama.cpp, CPU, ');
+    await expect(engineStatus(page)).toContainText('llama.cpp on CPU, ');
     await expect(runsOnNote(page)).toHaveText('Hearth chose the CPU (the only WebGPU adapter is a software fallback, slower than the CPU); llama.cpp put the model on the CPU.');
+    // The ranking says why no GPU option is used here, once.
+    await gotoView(page, 'Models');
+    const recommendation = page.getByTestId('recommendation');
+    await expect(recommendation).toContainText('The only GPU here is a software one, slower than the CPU, so llama.cpp runs it on the CPU');
+    await expect(recommendation.getByTestId('ranking').locator('li[data-usable="true"]')).toHaveCount(1);
   });
 
   test('asked for WebGPU (all layers offered), llama.cpp keeps every buffer on the CPU and the app shows CPU', async ({ page, host }) => {
     await openChatWith(page, host, testModels.programmed, 'webgpu');
     await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
-    await expect(engineStatus(page)).toContainText('(llama.cpp, CPU, ');
+    await expect(engineStatus(page)).toContainText('llama.cpp on CPU, ');
     await expect(runsOnNote(page)).toHaveText('You chose WebGPU, but llama.cpp put the model on the CPU: its WebGPU backend did not take this GPU.');
     await sendMessage(page, 'Hello?');
     await waitForReply(page);
@@ -69,27 +77,45 @@ test.describe('the GGUF engine tells the truth with a software WebGPU adapter', 
 test.describe('a build too large for the GPU limits this device states', () => {
   test.use({ serviceWorkers: 'block' });
 
-  test('gives a typed error in plain words before web-llm starts, suggests the CPU build, and keeps the conversation', async ({ page, host }) => {
+  test('gives a typed error in plain words before web-llm starts, offers the CPU build as an action, and keeps the conversation', async ({ page, host }) => {
     // A phone-like GPU, scaled to the test model: its largest tensor (the embedding) is 1 MiB.
     await stateGpuLimits(page, { maxBufferSize: 512 * 1024, maxStorageBufferBindingSize: 256 * 1024 });
     await openChatWith(page, host, testModels.programmed);
     await sendMessage(page, 'Keep this.');
     await waitForReply(page);
 
+    // Download and load are one flow: the load after the download is refused.
     await startDownload(page, testModels.mlc);
-    await expectCached(page, testModels.mlc);
-    host.clearRequests();
-    await loadModel(page, testModels.mlc);
-    const error = page.locator('[data-engine-error="TooLargeForDeviceError"]');
+    const row = modelRow(page, testModels.mlc);
+    await expect(row).toHaveAttribute('data-status', 'cached', { timeout: 60_000 });
+    const error = row.locator('[data-engine-error="TooLargeForDeviceError"]');
     await expect(error).toBeVisible({ timeout: 30_000 });
     await expect(error).toContainText('Too large for this GPU');
     await expect(error).toContainText('needs a single GPU buffer of 1.05 MB, but this GPU allows at most 262 KB');
+    // Tried again: refused before anything is compiled or fetched.
+    host.clearRequests();
+    await page.evaluate(() => {
+      const status = document.querySelector<HTMLElement>('[data-testid="engine-status"]');
+      const seen: string[] = [];
+      if (status) new MutationObserver(() => seen.push(status.dataset.state ?? '')).observe(status, { attributes: true, attributeFilter: ['data-state'] });
+      (window as unknown as { __states: string[] }).__states = seen;
+    });
+    await row.getByRole('button', { name: 'Chat with this model' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __states: string[] }).__states.join(' ')), { timeout: 30_000 }).toMatch(/loading.* failed$/);
+    await expect(error).toBeVisible();
+    expect(host.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
+
     const suggestion = error.getByTestId('suggested-build');
     await expect(suggestion).toHaveAttribute('data-entry', /GGUF$/);
     await expect(suggestion).toHaveAttribute('data-device', 'cpu');
     await expect(suggestion).toContainText('llama.cpp on the CPU has no GPU buffer limits.');
-    // Nothing was compiled or fetched, and the conversation is where it was.
-    expect(host.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
+    const suggested = (await suggestion.getAttribute('data-entry')) ?? '';
+    // The suggestion is an action: the CPU build loads, on the CPU.
+    await suggestion.getByRole('button', { name: / on the CPU instead$/ }).click();
+    await expectModelReady(page, suggested);
+    await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
+    // The conversation is where it was.
+    await gotoView(page, 'Chat');
     await expect(page.locator('[data-role="user"]').first()).toContainText('Keep this.');
     await expect(replies(page)).toHaveCount(1);
   });

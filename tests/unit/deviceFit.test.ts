@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../workers/catalog/catalog';
-import { suggestBuild } from '../../workers/shared/buildSuggestion';
+import { suggestBuild } from '../../src/lib/buildSuggestion';
 import type { DeviceReport } from '../../workers/shared/device';
 import { checkGpuFit, largestMlcTensor } from '../../workers/shared/gpuFit';
 import { webllmReusedTokens } from '../../workers/engine/webllmReuse';

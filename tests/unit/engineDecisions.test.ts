@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { autoGgufDevice, cpuThreads, recommend, type DeviceReport } from '../../workers/shared/device';
+import { autoGgufDevice, cpuThreads, threadsToUse, type DeviceReport } from '../../workers/shared/device';
 import { classifyEngineError } from '../../workers/shared/engineErrors';
-import { builtinCatalog } from '../../workers/catalog/catalog';
 
 const base: DeviceReport = { webgpu: false, shaderF16: false, fallbackAdapter: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, cores: 8, crossOriginIsolated: true };
 const gpu = { ...base, webgpu: true, maxBufferSize: 4 << 30, maxStorageBufferBindingSize: 2 << 30, adapter: { vendor: 'amd', architecture: 'rdna-3', description: '' } };
-
-describe('recommend', () => {
-  it('picks the smallest q4f16_1 build on a GPU with shader-f16', () => {
-    expect(recommend({ ...gpu, shaderF16: true }, builtinCatalog).entryId).toBe('Llama-3.2-1B-Instruct-q4f16_1-MLC');
-  });
-  it('picks q4f32_1 on a GPU without shader-f16', () => {
-    const r = recommend(gpu, builtinCatalog);
-    expect(r.entryId).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
-    expect(r.reason).toContain('shader-f16');
-  });
-  it('picks the CPU engine without WebGPU, or with only a software adapter', () => {
-    expect(recommend({ ...base, webgpuProblem: 'no adapter' }, builtinCatalog).entryId).toBe('Llama-3.2-1B-Instruct-Q4_K_M-GGUF');
-    expect(recommend({ ...gpu, fallbackAdapter: true }, builtinCatalog).reason).toContain('software fallback');
-  });
-  it('prefers real models over test models', () => {
-    const test = { ...builtinCatalog[0], id: 'test', test: true, parameters: 1 };
-    expect(recommend({ ...gpu, shaderF16: true }, [test, ...builtinCatalog]).entryId).not.toBe('test');
-  });
-});
 
 describe('classifyEngineError', () => {
   const named = (name: string, message: string): Error => Object.assign(new Error(message), { name });
@@ -44,40 +24,6 @@ describe('classifyEngineError', () => {
   });
 });
 
-describe('recommend, in plain words', () => {
-  const phone = { ...gpu, cores: 2 };
-  it('ranks the four ways to run a model, best first, each with why', () => {
-    const r = recommend({ ...gpu, shaderF16: true }, builtinCatalog);
-    expect(r.ranking.map((o) => o.option)).toEqual(['webllm-f16', 'webllm-f32', 'llamacpp-webgpu', 'llamacpp-cpu']);
-    expect(r.ranking.every((o) => o.usable)).toBe(true);
-    expect(r.entryName).toBe('Llama 3.2 1B Instruct (q4f16_1, WebGPU)');
-  });
-  it('names the model, never its raw id, and gives one reason, not one nested in another', () => {
-    const r = recommend({ ...base, webgpuProblem: 'requesting a GPU adapter failed: Error: nope' }, builtinCatalog);
-    expect(r.entryName).not.toMatch(/-GGUF$/);
-    expect(r.reason).toBe('WebGPU is not available in this browser, so llama.cpp runs the GGUF build on the CPU with 7 threads of 8 cores.');
-    expect(r.reason).not.toContain('nope');
-    expect(r.ggufDevice).toBe('cpu');
-  });
-  it('never claims threads the engine will not run', () => {
-    const single = recommend({ ...base, cores: 2, crossOriginIsolated: false }, builtinCatalog);
-    expect(single.reason).toContain('with 1 thread (this page cannot share memory between threads)');
-    expect(recommend({ ...base, cores: 2 }, builtinCatalog).reason).toContain('with 2 threads of 2 cores');
-  });
-  it('puts llama.cpp on WebGPU when the GPU is real and only GGUF builds are listed', () => {
-    const gguf = builtinCatalog.filter((e) => e.engine === 'wllama');
-    const r = recommend(phone, gguf);
-    expect(r.ggufDevice).toBe('webgpu');
-    expect(r.reason).toBe('Your GPU supports WebGPU: llama.cpp runs the GGUF build on it.');
-  });
-  it('marks every GPU option unusable on a software adapter and says why once', () => {
-    const r = recommend({ ...gpu, fallbackAdapter: true }, builtinCatalog);
-    expect(r.ranking.filter((o) => o.usable).map((o) => o.option)).toEqual(['llamacpp-cpu']);
-    expect(r.ranking[0].why).toBe('The only WebGPU adapter here is a software fallback (it draws on the CPU, slower than llama.cpp on the CPU).');
-    expect(r.reason.match(/software fallback/g)).toHaveLength(1);
-  });
-});
-
 describe('cpuThreads and the GGUF device', () => {
   it('uses every core on small machines, leaves one for the page on larger ones, one thread without isolation', () => {
     expect(cpuThreads({ cores: 1, crossOriginIsolated: true })).toBe(1);
@@ -86,6 +32,13 @@ describe('cpuThreads and the GGUF device', () => {
     expect(cpuThreads({ cores: 8, crossOriginIsolated: true })).toBe(7);
     expect(cpuThreads({ cores: 32, crossOriginIsolated: true })).toBe(8);
     expect(cpuThreads({ cores: 8, crossOriginIsolated: false })).toBe(1);
+  });
+  it('gives llama.cpp the threads asked for, at most the cores, one without isolation', () => {
+    expect(threadsToUse({ cores: 2, crossOriginIsolated: true })).toBe(2);
+    expect(threadsToUse({ cores: 2, crossOriginIsolated: true }, 1)).toBe(1);
+    expect(threadsToUse({ cores: 2, crossOriginIsolated: true }, 6)).toBe(2);
+    expect(threadsToUse({ cores: 8, crossOriginIsolated: false }, 4)).toBe(1);
+    expect(threadsToUse({ cores: 8, crossOriginIsolated: true }, null)).toBe(7);
   });
   it('runs llama.cpp on a hardware GPU only', () => {
     expect(autoGgufDevice(gpu)).toBe('webgpu');

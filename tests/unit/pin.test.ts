@@ -43,7 +43,9 @@ async function writeTestCatalog(name: string, entries: CatalogEntry[]): Promise<
 
 function mlcEntryFor(repo: string): CatalogEntry {
   const template = builtinCatalog.find((e) => e.engine === 'webllm')!;
-  return { ...structuredClone(template), id: `test-${repo}`, source: { repo, revision: null }, test: true };
+  // The library the test host serves, on its main branch (pinning puts the commit in its place).
+  const modelLib = { url: '/hearth-test/model-libs/resolve/main/tiny-llama-webgpu.wasm' };
+  return { ...structuredClone(template), id: `test-${repo}`, source: { repo, revision: null }, modelLib, test: true };
 }
 
 async function readEntries(path: string): Promise<CatalogEntry[]> {
@@ -98,6 +100,12 @@ describe('pinRepo against the test model host', () => {
       expect(file.size, file.path).toBe(bytes.byteLength);
       expect(file.sha256, file.path).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
+    // The model library is pinned too: at a commit of its repository, with its size and hash.
+    const libCommit = await commitOf('hearth-test/model-libs', 'main');
+    expect(pinned.modelLib?.url).toBe(`/hearth-test/model-libs/resolve/${libCommit}/tiny-llama-webgpu.wasm`);
+    const lib = await served('hearth-test/model-libs', libCommit, 'tiny-llama-webgpu.wasm');
+    expect(pinned.modelLib?.size).toBe(lib.byteLength);
+    expect(pinned.modelLib?.sha256).toBe(createHash('sha256').update(lib).digest('hex'));
   });
 
   it('writes the commit a branch points to, never the branch name', async () => {
@@ -141,7 +149,7 @@ describe('pinRepo against the test model host', () => {
     const before = await readFile(path, 'utf8');
     await expect(
       pinRepo({ repo: missing, revision: 'main', host: host.url, catalogPath: path }),
-    ).rejects.toThrow(/404.*hearth-test\/No-Such-Model/s);
+    ).rejects.toThrow(/no repository hearth-test\/No-Such-Model \(404/);
     expect(await readFile(path, 'utf8')).toBe(before);
   });
 
@@ -149,7 +157,7 @@ describe('pinRepo against the test model host', () => {
     const path = await writeTestCatalog('norev.json', [mlcEntryFor(mlcRepo)]);
     await expect(
       pinRepo({ repo: mlcRepo, revision: 'no-such-branch', host: host.url, catalogPath: path }),
-    ).rejects.toThrow(/404.*no-such-branch/s);
+    ).rejects.toThrow(/no-such-branch.*404/s);
   });
 
   it('refuses a repository no catalog entry uses', async () => {

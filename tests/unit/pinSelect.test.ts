@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../workers/catalog/catalog';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import { gitBlobSha1, pinRepo, roleForPath, selectFiles } from '../../scripts/lib/pinRepo';
-import type { TreeFile } from '../../scripts/lib/hubClient';
+import type { TreeEntry as TreeFile } from '../../workers/store/hubClient';
 
 const mlc = builtinCatalog.find((e) => e.engine === 'webllm')!;
 const gguf = builtinCatalog.find((e) => e.engine === 'wllama')!;
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 const file = (path: string, size = 1, lfs = false): TreeFile => ({
+  type: 'file',
   path,
   size,
   oid: 'f'.repeat(40),
@@ -130,6 +131,7 @@ describe('pinRepo against an in-memory host', () => {
       if (url.searchParams.get('cursor')) return Response.json(tree.slice(2));
       return Response.json(tree.slice(0, 2), { headers: { link: `<${url.href}&cursor=2>; rel="next"` } });
     }
+    if (p === '/libs/model-webgpu.wasm') return new Response('compiled code');
     const prefix = `/${repo}/resolve/${commit}/`;
     if (p.startsWith(prefix) && p.slice(prefix.length) in served)
       return new Response(served[p.slice(prefix.length)]);
@@ -163,7 +165,7 @@ describe('pinRepo against an in-memory host', () => {
       })),
     ];
     const path = join(dir, `catalog-${Math.random()}.json`);
-    const entry: CatalogEntry = { ...structuredClone(mlc), source: { repo, revision: null } };
+    const entry: CatalogEntry = { ...structuredClone(mlc), source: { repo, revision: null }, modelLib: { url: 'http://stub.invalid/libs/model-webgpu.wasm' } };
     await writeFile(path, JSON.stringify([entry]));
     return path;
   }
@@ -185,6 +187,7 @@ describe('pinRepo against an in-memory host', () => {
       size: 8,
       sha256: sha256('# Model\n'),
     });
+    expect(pinned.modelLib).toEqual({ url: 'http://stub.invalid/libs/model-webgpu.wasm', size: 13, sha256: sha256('compiled code') });
     expect(pinned.files.find((f) => f.path === 'params_shard_1.bin')).toEqual({
       path: 'params_shard_1.bin',
       role: 'weights',
@@ -198,7 +201,7 @@ describe('pinRepo against an in-memory host', () => {
     revisionSha = 'main';
     await expect(
       pinRepo({ repo, revision: 'main', host: 'http://stub.invalid', catalogPath: path, fetch: stubFetch }),
-    ).rejects.toThrow(/not a 40-hex commit/);
+    ).rejects.toThrow(/HostError|without a commit/);
   });
 
   it('refuses bytes that do not match the listing', async () => {

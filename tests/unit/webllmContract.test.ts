@@ -90,6 +90,27 @@ describe('web-llm 0.2.86 cache contract', () => {
     expect(requested).toEqual([]);
   });
 
+  it('web-llm checks the model library against the SRI we pass it: ours passes, a wrong one is refused', async () => {
+    Object.defineProperty(globalThis, 'location', { value: new URL('http://127.0.0.1/'), configurable: true });
+    const reloadError = async (manifestToUse: ModelManifest): Promise<string> => {
+      const engine = new MLCEngine();
+      engine.setAppConfig(webllmAppConfig(entry, manifestToUse));
+      return engine.reload(entry.id).then(
+        () => '',
+        (e: unknown) => String(e),
+      );
+    };
+    const config = webllmAppConfig(entry, manifest).model_list[0];
+    expect(config.integrity?.model_lib).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/);
+    // Our hashes are right: reload gets past the checks and stops at instantiating the fake library.
+    expect(await reloadError(manifest)).not.toMatch(/Integrity verification failed/);
+    const wrong: ModelManifest = {
+      ...manifest,
+      files: manifest.files.map((f) => (f.role === 'model-lib' ? { ...f, expected: { kind: 'sha256', sha256: '0'.repeat(64) } } : f)),
+    };
+    expect(await reloadError(wrong)).toMatch(/Integrity verification failed for .*tiny-llama-webgpu\.wasm/);
+  });
+
   it('holds the tokenizer where web-llm loads it from (webllm/model, new URL("tokenizer.json", model base))', async () => {
     // web-llm 0.2.86 asyncLoadTokenizer: modelCache.fetchWithCache(new URL("tokenizer.json", baseUrl).href, "arraybuffer").
     const key = new URL('tokenizer.json', manifest.baseUrl).href;

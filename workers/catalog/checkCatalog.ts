@@ -54,6 +54,12 @@ export function checkCatalog(entries: CatalogEntry[]): string[] {
     if (entry.modelLib?.sha256 !== undefined && !sha256Pattern.test(entry.modelLib.sha256)) {
       problems.push(`${at} modelLib.sha256 is not lower-case hex`);
     }
+    if (pinned && entry.modelLib) {
+      // The library is compiled code: pinned like the weights, at a commit, never a branch.
+      if (entry.modelLib.sha256 === undefined || entry.modelLib.size === undefined) problems.push(`${at} pinned entry's modelLib has no size and sha256`);
+      const rev = /\/resolve\/([^/]+)\/|^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/([^/]+)\//.exec(entry.modelLib.url);
+      if (rev && !isCommitHash(rev[1] ?? rev[2])) problems.push(`${at} modelLib url names the branch ${rev[1] ?? rev[2]}, not a commit`);
+    }
     if (!(entry.approxSizeBytes > 0)) problems.push(`${at} approxSizeBytes must be positive`);
   }
   return problems;

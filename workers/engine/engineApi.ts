@@ -3,7 +3,7 @@ import type { EngineMessage, SamplingSettings } from '../shared/chat';
 import type { DeviceReport } from '../shared/device';
 import { probeDevice } from '../shared/deviceProbe';
 import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
-import type { EngineLoadOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { missingFiles, readFileBlob, readManifest } from '../store/storeReader';
 import type { ChatEngine } from './types';
 import { WebllmEngine } from './webllmEngine';
@@ -125,14 +125,15 @@ export const engineApi = {
    * Streams a reply to `onText` in small batches. Resolves with the stats and the exact prompt
    * when the reply ends, including when `interrupt` stopped it (the engine stays loaded).
    */
-  async generate(messages: EngineMessage[], sampling: SamplingSettings, onText: (text: string) => void): Promise<EngineResult<ReplyResult>> {
+  async generate(messages: EngineMessage[], sampling: SamplingSettings, onText: (text: string) => void, options: GenerateOptions = {}): Promise<EngineResult<ReplyResult>> {
     if (!engine) return fail({ name: 'EngineError', message: 'No model is loaded.' });
+    if (options.continueLast && !engine.loaded.canContinue) return fail({ name: 'EngineError', message: 'This engine cannot continue a reply.' });
     generation?.abort();
     const controller = new AbortController();
     generation = controller;
     const batch = batcher(onText);
     try {
-      const result = await engine.generate(messages, sampling, controller.signal, batch.push);
+      const result = await engine.generate(messages, sampling, controller.signal, batch.push, options);
       await batch.flush();
       return { ok: true, value: result };
     } catch (error) {

@@ -1,12 +1,12 @@
 import type { EngineMessage, SamplingSettings } from '../shared/chat';
-import type { LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 
 /** What every engine implements. */
 export interface ChatEngine {
   readonly loaded: LoadedModel;
   /** The exact prompt this conversation becomes. */
-  formatPrompt(messages: EngineMessage[]): Promise<RawPrompt>;
+  formatPrompt(messages: EngineMessage[], options?: GenerateOptions): Promise<RawPrompt>;
   /** Streams a reply; `onText` gets each new piece. Resolves when the reply ends (also on abort). */
-  generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void): Promise<ReplyResult>;
+  generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options?: GenerateOptions): Promise<ReplyResult>;
   unload(): Promise<void>;
 }

@@ -76,6 +76,8 @@ export class WebllmEngine implements ChatEngine {
       contextWindow: entry.contextWindow,
       chatTemplate: JSON.stringify(chatConfig.conv_template ?? {}, null, 2),
       defaults: { temperature: chatConfig.temperature ?? 0.6, topP: chatConfig.top_p ?? 0.9, maxTokens: 1024 },
+      // web-llm's chat API always opens a new assistant turn.
+      canContinue: false,
       loadMs: performance.now() - started,
     });
   }
@@ -90,6 +92,7 @@ export class WebllmEngine implements ChatEngine {
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void): Promise<ReplyResult> {
     const started = performance.now();
     let firstTokenAt: number | null = null;
+    let pieces = 0;
     let finishReason: ReplyStats['finishReason'] = 'stop';
     const stats: Partial<ReplyStats> = {};
     const reused = webllmReusedTokens(this.#kv, messages);
@@ -111,6 +114,7 @@ export class WebllmEngine implements ChatEngine {
         if (text) {
           firstTokenAt ??= performance.now();
           reply += text;
+          pieces += 1;
           onText(text);
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason === 'abort' ? 'abort' : choice.finish_reason === 'length' ? 'length' : 'stop';
@@ -124,7 +128,11 @@ export class WebllmEngine implements ChatEngine {
     } finally {
       signal.removeEventListener('abort', stop);
     }
-    const totalS = (performance.now() - started) / 1000;
+    const endedAt = performance.now();
+    const totalS = (endedAt - started) / 1000;
+    // Stopped before web-llm reported usage: count and time the pieces received ourselves.
+    stats.completionTokens ||= pieces;
+    if (!stats.decodeTokensPerS && firstTokenAt !== null && pieces > 1) stats.decodeTokensPerS = (pieces - 1) / ((endedAt - firstTokenAt) / 1000);
     // web-llm counts only the tokens it prefilled this round; the rest came from its cache.
     const promptTokens = (stats.promptTokens ?? 0) + reused;
     const ended = signal.aborted ? 'abort' : finishReason;

@@ -4,8 +4,8 @@ import wllamaPackage from '@wllama/wllama/package.json';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
-import { autoGgufDevice, cpuThreads, type DeviceReport } from '../shared/device';
-import type { EngineLoadOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
@@ -110,7 +110,7 @@ export class WllamaEngine implements ChatEngine {
     // The native log is kept: it is where llama.cpp says which device holds the model.
     const wllama = new Wllama({ default: new URL(wasmUrl, self.location.href).href }, { logger: log.logger, suppressNativeLog: false, allowOffline: true });
     wllama.setCompat(null);
-    const threads = Math.max(1, Math.min(options.threads ?? cpuThreads(device), device.cores || 1));
+    const threads = threadsToUse(device, options.threads);
     const contextWindow = contextWindowFor(entry, options);
     try {
       await wllama.loadModel([gguf], {
@@ -148,18 +148,28 @@ export class WllamaEngine implements ChatEngine {
       // Llama 3.2 Instruct's generation_config.json: temperature 0.6, top_p 0.9.
       defaults: { temperature: 0.6, topP: 0.9, maxTokens: Math.min(1024, Math.floor(contextWindow / 2)) },
       threads: usedThreads,
+      canContinue: true,
       loadMs: performance.now() - started,
     });
   }
 
-  async formatPrompt(messages: EngineMessage[]): Promise<RawPrompt> {
+  async formatPrompt(messages: EngineMessage[], options: GenerateOptions = {}): Promise<RawPrompt> {
     // llama.cpp adds BOS itself when the model asks for it, so the template renders it empty.
-    const text = this.#template.render({ messages, add_generation_prompt: true, bos_token: '', eos_token: '' });
-    return { text, addedTokens: this.#addsBos ? ['<|begin_of_text|>'] : [], tokens: null };
+    const render = (list: EngineMessage[], generation: boolean): string =>
+      this.#template.render({ messages: list, add_generation_prompt: generation, bos_token: '', eos_token: '' });
+    const addedTokens = this.#addsBos ? ['<|begin_of_text|>'] : [];
+    const last = messages.at(-1);
+    if (!options.continueLast || last?.role !== 'assistant') return { text: render(messages, true), addedTokens, tokens: null };
+    // Continuing: the prompt ends inside the partial reply, before whatever the template closes
+    // a turn with. A marker finds that point for any template.
+    const marker = '\u0001hearth-continue\u0001';
+    const text = render([...messages.slice(0, -1), { ...last, content: last.content + marker }], false);
+    const at = text.indexOf(marker);
+    return { text: at >= 0 ? text.slice(0, at) : render(messages, true), addedTokens, tokens: null };
   }
 
-  async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void): Promise<ReplyResult> {
-    const prompt = await this.formatPrompt(messages);
+  async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
+    const prompt = await this.formatPrompt(messages, options);
     const started = performance.now();
     let firstTokenAt: number | null = null;
     let finishReason: ReplyStats['finishReason'] = 'stop';
@@ -203,9 +213,14 @@ export class WllamaEngine implements ChatEngine {
       if (!signal.aborted && !(error instanceof Error && error.name === 'AbortError')) throw this.#explain(error);
       finishReason = 'abort';
     }
-    const totalS = (performance.now() - started) / 1000;
-    // An interrupted stream ends before llama.cpp reports usage: count the pieces we received.
+    const endedAt = performance.now();
+    const totalS = (endedAt - started) / 1000;
+    // An interrupted stream ends before llama.cpp reports usage or timings: count the pieces we
+    // received (one token each) and time them ourselves, so a stopped reply's rate is true.
     completionTokens ||= pieces;
+    if (!decodePerS && firstTokenAt !== null && completionTokens > 1 && endedAt > firstTokenAt) {
+      decodePerS = (completionTokens - 1) / ((endedAt - firstTokenAt) / 1000);
+    }
     return {
       prompt: { ...prompt, tokens: promptTokens || null },
       stats: {

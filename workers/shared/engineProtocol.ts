@@ -61,7 +61,15 @@ export interface LoadedModel {
   defaults: SamplingSettings;
   /** CPU threads in use (CPU engine). */
   threads?: number;
+  /** Whether a reply cut at the token limit can be continued (`GenerateOptions.continueLast`). */
+  canContinue: boolean;
   loadMs: number;
+}
+
+/** How a reply is generated. */
+export interface GenerateOptions {
+  /** The last message is a partial assistant reply: write on from its last token, no new turn. */
+  continueLast?: boolean;
 }
 
 /** A finished reply: its stats and the exact prompt the engine was given. */

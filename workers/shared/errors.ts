@@ -3,6 +3,9 @@
  * can branch on it after structured clone (class identity does not survive postMessage).
  */
 
+/** Where an expected hash came from: the catalog, the host's listing, or the first download. */
+export type HashTrust = 'pinned' | 'host' | 'first-use';
+
 export interface IntegrityError {
   name: 'IntegrityError';
   message: string;
@@ -12,6 +15,8 @@ export interface IntegrityError {
   actualSha256: string;
   expectedSize: number;
   actualSize: number;
+  /** Where the expected hash came from (`first-use`: recorded at the first download). */
+  trust?: HashTrust;
 }
 
 export interface NetworkError {
@@ -22,14 +27,62 @@ export interface NetworkError {
   url: string;
   /** HTTP status, or 0 when the connection failed or dropped. */
   status: number;
-  /** Start of the body when the host answered with HTML or text instead of the file. */
+  /** Start of the body when the host answered with text instead of the file. */
   bodySnippet?: string;
+  /** How long the host asked us to wait (429 `Retry-After`), in ms. */
+  retryAfterMs?: number;
+}
+
+/**
+ * The host answered, but not as a Hugging Face–style host: a web page (a captive portal, a
+ * login page) or JSON of the wrong shape where its API or a file should be.
+ */
+export interface HostError {
+  name: 'HostError';
+  message: string;
+  modelId: string;
+  /** The file or API path asked for. */
+  path: string;
+  url: string;
+  /** The host (`huggingface.co`, `127.0.0.1:8790`). */
+  host: string;
+  status: number;
+  contentType: string;
+  /** The start of what came back. */
+  bodySnippet: string;
+}
+
+/** The repository needs signing in (gated or private): Hearth downloads public models only. */
+export interface GatedError {
+  name: 'GatedError';
+  message: string;
+  modelId: string;
+  repo: string;
+  path: string;
+  url: string;
+  status: number;
+  /** The host's own words (`X-Error-Message`). */
+  hostMessage?: string;
+}
+
+/** The host has no such repository, revision or file. */
+export interface NotFoundError {
+  name: 'NotFoundError';
+  message: string;
+  modelId: string;
+  repo: string;
+  path: string;
+  url: string;
+  /** `X-Error-Code`: `RepoNotFound`, `RevisionNotFound`, `EntryNotFound`, or empty. */
+  code: string;
 }
 
 export interface QuotaError {
   name: 'QuotaError';
   message: string;
   modelId: string;
+  /** The file whose write the browser refused, when it happened mid-download. */
+  path?: string;
   neededBytes: number;
   availableBytes: number;
   quotaBytes: number;
@@ -59,6 +112,9 @@ export interface StorageError {
 export type StoreError =
   | IntegrityError
   | NetworkError
+  | HostError
+  | GatedError
+  | NotFoundError
   | QuotaError
   | AbortedError
   | ManifestError
@@ -68,6 +124,9 @@ export type StoreError =
 const storeErrorNames = new Set<string>([
   'IntegrityError',
   'NetworkError',
+  'HostError',
+  'GatedError',
+  'NotFoundError',
   'QuotaError',
   'AbortedError',
   'ManifestError',
@@ -95,11 +154,16 @@ export function isStoreError(value: unknown): value is StoreError {
   );
 }
 
+/** Whether the browser refused a write for lack of space. */
+export function isQuotaExceeded(error: unknown): boolean {
+  return typeof DOMException !== 'undefined' && error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
 /** Turns anything thrown into a typed store error, keeping typed ones as they are. */
 export function toStoreError(error: unknown, modelId?: string): StoreError {
   if (error instanceof TypedError && isStoreError(error.detail)) return error.detail;
   if (isStoreError(error)) return error;
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+  if (isQuotaExceeded(error)) {
     return {
       name: 'QuotaError',
       message: 'The browser refused to store more data while writing the model: storage is full.',
@@ -110,5 +174,5 @@ export function toStoreError(error: unknown, modelId?: string): StoreError {
     };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { name: 'StorageError', message, modelId };
+  return { name: 'StorageError', message: `Storing the model failed: ${message}`, modelId };
 }

@@ -3,9 +3,10 @@
  * The page imports these (and the API type) from here only, never the store's code.
  */
 import type { CatalogEntry, FileRole } from './catalog';
-import type { StoreError } from './errors';
+import type { HashTrust, StoreError } from './errors';
+import type { DownloadProgress } from './progress';
 
-export type { StoreError };
+export type { HashTrust, StoreError };
 
 /** The three web-llm cache scopes; each is its own IndexedDB database of that name. */
 export type WebllmScope = 'webllm/model' | 'webllm/config' | 'webllm/wasm';
@@ -33,6 +34,8 @@ export interface ManifestFile {
   url: string;
   size: number;
   expected: Expected;
+  /** Where `expected` came from; a model library with no pinned hash is `first-use`. */
+  trust?: HashTrust;
   target: FileTarget;
 }
 
@@ -104,10 +107,28 @@ export interface VerifiedFileInfo {
   sha256: string;
   verifiedAt: number;
   url: string;
+  /** Where the hash it was checked against came from (`first-use`: recorded at its first download). */
+  trust: HashTrust;
 }
 
 /** How a model download ended: every file verified, or the typed errors of the files that failed. */
 export type DownloadOutcome = { ok: true } | { ok: false; errors: StoreError[] };
 
+/**
+ * What the store workers of every tab of this origin tell each other (BroadcastChannel
+ * `hearth-store`), and what a store worker forwards to its page (`storeApi.watch`).
+ */
+export type StoreEvent =
+  /** A download under way in some tab (the one holding the model's lock). */
+  | { type: 'progress'; progress: DownloadProgress }
+  /** That download ended. */
+  | { type: 'ended'; modelId: string; outcome: DownloadOutcome }
+  /** A model's stored state changed (downloaded, deleted, verified, repaired): list it again. */
+  | { type: 'changed'; modelId: string }
+  /** Asks the tab downloading this model to stop (a cancel or a delete in another tab). */
+  | { type: 'cancel'; modelId: string };
+
 /** The store worker's API type, derived from its implementation (a type-only import). */
 export type StoreApi = typeof import('../store/storeApi').storeApi;
+
+export type { CatalogResult, HostProblem, HostProblemKind } from './hostStatus';

@@ -1,9 +1,19 @@
 import { TypedError, type NetworkError } from '../shared/errors';
+import { answerError, hostError, isWebPage, unreachable } from './hubClient';
 
-/** An open response body positioned at `start` (0 when the host ignored our Range). */
+/** An open response body positioned at `start`; `reader` is null when nothing is left to read. */
 export interface OpenBody {
-  reader: ReadableStreamDefaultReader<Uint8Array>;
+  reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  /** Offset of the body's first byte (0 when the host ignored our Range). */
   start: number;
+}
+
+/** The file being fetched, for requests and the errors they raise. */
+export interface BodyRequest {
+  modelId: string;
+  path: string;
+  url: string;
+  repo: string;
 }
 
 /** Statuses worth retrying: the host is busy or failing, not refusing. */
@@ -11,82 +21,61 @@ export function isRetryableStatus(status: number): boolean {
   return status === 0 || status === 408 || status === 429 || status >= 500;
 }
 
-function networkError(
-  modelId: string,
-  path: string,
-  url: string,
-  status: number,
-  message: string,
-  bodySnippet?: string,
-): TypedError<NetworkError> {
-  return new TypedError({ name: 'NetworkError', message, modelId, path, url, status, bodySnippet });
+/** A network failure in the middle of a body (or a body that ended early), as our typed error. */
+export function droppedError(file: BodyRequest, how = 'The connection dropped'): TypedError<NetworkError> {
+  return new TypedError({ name: 'NetworkError', message: `${how} while fetching ${file.path}.`, modelId: file.modelId, path: file.path, url: file.url, status: 0 });
+}
+
+/** Reads the next piece of a body; a failure of the connection is a dropped-connection error. */
+export async function readOrDrop(reader: ReadableStreamDefaultReader<Uint8Array>, file: BodyRequest, signal: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw droppedError(file);
+  }
+}
+
+async function snippetOf(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const { value } = await reader.read().catch(() => ({ value: undefined }));
+  await reader.cancel().catch(() => {});
+  return value ? new TextDecoder().decode(value.subarray(0, 400)) : '';
 }
 
 /**
- * Requests a file from `offset` on. `cache: 'no-store'` keeps the browser's HTTP cache from
- * holding a second copy of every model byte.
+ * Requests a file from `offset` on. Only a `Range` header is sent (CORS-safelisted: no
+ * preflight, which Hugging Face's Xet bridge has refused at times), and redirects are
+ * followed, so the request reaches the CDN the host sends it to. `cache: 'no-store'` keeps the
+ * HTTP cache from holding a second copy of every model byte.
  */
-export async function openBody(
-  modelId: string,
-  path: string,
-  url: string,
-  offset: number,
-  signal: AbortSignal,
-): Promise<OpenBody> {
+export async function openBody(file: BodyRequest, offset: number, signal: AbortSignal): Promise<OpenBody> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      signal,
-      cache: 'no-store',
-      headers: offset > 0 ? { Range: `bytes=${offset}-` } : undefined,
-    });
+    response = await fetch(file.url, { signal, cache: 'no-store', headers: offset > 0 ? { Range: `bytes=${offset}-` } : undefined });
   } catch (error) {
     if (signal.aborted) throw error;
-    throw networkError(modelId, path, url, 0, `The connection to the model host failed while fetching ${path}.`);
+    throw unreachable(file, error);
   }
-  if (!response.ok) {
-    const type = response.headers.get('content-type') ?? '';
-    const snippet = (await response.text().catch(() => '')).slice(0, 200);
-    const what = type.includes('html') ? ' (an HTML page instead of the file)' : '';
-    throw networkError(
-      modelId,
-      path,
-      url,
-      response.status,
-      `The model host answered ${response.status} ${response.statusText || ''}${what} for ${path}.`.replace(/\s+/g, ' '),
-      snippet,
-    );
+  if (response.status === 416) {
+    // Asked from the end of the file: every byte is already here.
+    const total = /bytes \*\/(\d+)/.exec(response.headers.get('content-range') ?? '');
+    await response.body?.cancel();
+    if (total && Number(total[1]) === offset) return { reader: null, start: offset };
   }
-  if (!response.body) throw networkError(modelId, path, url, response.status, `Empty response for ${path}.`);
+  if (!response.ok) throw await answerError(file, response);
+  // A captive portal or a login page: refused on its headers, before reading a byte of it as the file.
+  if (isWebPage(response) && !/\.html?$/i.test(file.path)) throw hostError(file, response, await snippetOf(response), 'a web page');
+  if (!response.body) throw droppedError(file, 'The host sent no body');
   let start = 0;
   if (response.status === 206) {
     const match = /bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
     start = match ? Number(match[1]) : 0;
     if (start !== offset) {
       await response.body.cancel();
-      throw networkError(modelId, path, url, 206, `The host returned the wrong byte range for ${path}.`);
+      throw new TypedError({ name: 'NetworkError', message: `The host returned the wrong byte range for ${file.path}.`, modelId: file.modelId, path: file.path, url: file.url, status: 206 });
     }
   }
   return { reader: response.body.getReader(), start };
-}
-
-/** A network failure in the middle of a body, as our typed error. */
-export function droppedError(modelId: string, path: string, url: string): TypedError<NetworkError> {
-  return networkError(modelId, path, url, 0, `The connection dropped while fetching ${path}.`);
-}
-
-/** Waits `ms`, or rejects when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

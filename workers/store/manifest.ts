@@ -2,6 +2,8 @@ import type { CatalogEntry, FileRole } from '../shared/catalog';
 import { isCommitHash } from '../shared/catalog';
 import { TypedError } from '../shared/errors';
 import type { FileTarget, ManifestFile, ModelManifest } from '../shared/storeProtocol';
+import { listFiles, resolveUrl, revisionInfo, withSlash, type HubContext, type TreeEntry } from './hubClient';
+import { modelLibFile } from './modelLibrary';
 
 /** The files an engine needs from a repository listing, with their roles. */
 export function roleOf(path: string, engine: CatalogEntry['engine']): FileRole | null {
@@ -22,16 +24,8 @@ export function resolveBase(hostUrl: string, repo: string, revision: string): st
   return new URL(`${repo}/resolve/${revision}/`, withSlash(hostUrl)).href;
 }
 
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
-}
-
 /** Where web-llm 0.2.86 (cacheBackend "indexeddb") looks for a file of this role. */
-export function targetFor(
-  role: FileRole,
-  engine: CatalogEntry['engine'],
-  url: string,
-): FileTarget {
+export function targetFor(role: FileRole, engine: CatalogEntry['engine'], url: string): FileTarget {
   if (engine !== 'webllm') return { kind: 'chunks' };
   switch (role) {
     case 'chat-config':
@@ -48,173 +42,81 @@ export function targetFor(
   }
 }
 
-/** A Hugging Face tree listing row. */
-interface TreeRow {
-  type: string;
-  path: string;
-  size: number;
-  oid: string;
-  lfs?: { oid: string; size: number };
-}
-
-function manifestError(modelId: string, message: string): TypedError<{
-  name: 'ManifestError';
-  message: string;
-  modelId: string;
-}> {
-  return new TypedError({ name: 'ManifestError', message, modelId });
-}
-
-async function getJson<T>(url: string, modelId: string, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, cache: 'no-store' });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new TypedError({
-      name: 'NetworkError',
-      message: `Could not reach the model host (${new URL(url).host}).`,
-      modelId,
-      path: new URL(url).pathname,
-      url,
-      status: 0,
-    });
-  }
-  if (!response.ok) {
-    throw new TypedError({
-      name: 'NetworkError',
-      message: `The model host answered ${response.status} for ${new URL(url).pathname}.`,
-      modelId,
-      path: new URL(url).pathname,
-      url,
-      status: response.status,
-      bodySnippet: (await response.text()).slice(0, 200),
-    });
-  }
-  return (await response.json()) as T;
-}
-
-function absoluteLibUrl(entry: CatalogEntry, hostUrl: string): string | undefined {
-  if (!entry.modelLib) return undefined;
-  return new URL(entry.modelLib.url, withSlash(hostUrl)).href;
-}
-
-function libFile(entry: CatalogEntry, libUrl: string | undefined): ManifestFile[] {
-  if (!entry.modelLib || !libUrl) return [];
-  const { size, sha256 } = entry.modelLib;
-  return [
-    {
-      path: libUrl.split('/').pop() ?? 'model-lib.wasm',
-      role: 'model-lib',
-      url: libUrl,
-      size: size ?? -1,
-      expected: sha256 ? { kind: 'sha256', sha256 } : { kind: 'first-use' },
-      target: targetFor('model-lib', entry.engine, libUrl),
-    },
-  ];
-}
-
 /** Whether the catalog alone says every byte to fetch: commit, sizes and hashes. */
 export function isFullyPinned(entry: CatalogEntry): boolean {
-  return (
-    isCommitHash(entry.source.revision) &&
-    entry.files.length > 0 &&
-    entry.files.every((f) => f.size !== undefined && f.sha256 !== undefined)
-  );
+  return isCommitHash(entry.source.revision) && entry.files.length > 0 && entry.files.every((f) => f.size !== undefined && f.sha256 !== undefined);
 }
 
-/** A manifest of an entry at a commit: the files given, plus the model library. */
-function manifestOf(entry: CatalogEntry, hostUrl: string, revision: string, files: ManifestFile[], hashesFrom: ModelManifest['hashesFrom']): ModelManifest {
-  const libUrl = absoluteLibUrl(entry, hostUrl);
+/** A manifest row for a tree entry: LFS files by their SHA-256, small files by their git blob id. */
+export function fileFromTree(row: TreeEntry, role: FileRole, engine: CatalogEntry['engine'], url: string): ManifestFile {
+  return {
+    path: row.path,
+    role,
+    url,
+    size: row.lfs?.size ?? row.size,
+    expected: row.lfs ? { kind: 'sha256', sha256: row.lfs.oid } : { kind: 'git-blob-sha1', sha1: row.oid },
+    trust: 'host',
+    target: targetFor(role, engine, url),
+  };
+}
+
+function pinnedFiles(entry: CatalogEntry, baseUrl: string): ManifestFile[] {
+  return entry.files.map((f): ManifestFile => {
+    const url = new URL(f.path, baseUrl).href;
+    return { path: f.path, role: f.role, url, size: f.size as number, expected: { kind: 'sha256', sha256: f.sha256 as string }, trust: 'pinned', target: targetFor(f.role, entry.engine, url) };
+  });
+}
+
+/** The files an entry needs from its repository's listing at a commit. */
+async function hostFiles(entry: CatalogEntry, ctx: HubContext, revision: string, baseUrl: string): Promise<ManifestFile[]> {
+  const rows = await listFiles(ctx, entry.source.repo, revision);
+  const wanted = new Set(entry.files.map((f) => f.path));
+  const files: ManifestFile[] = [];
+  for (const row of rows) {
+    const role = roleOf(row.path, entry.engine);
+    // A GGUF repository holds every quantization: keep only the ones the entry names.
+    if (!role || (role === 'weights' && entry.engine === 'wllama' && !wanted.has(row.path))) continue;
+    files.push(fileFromTree(row, role, entry.engine, new URL(row.path, baseUrl).href));
+  }
+  const missing = entry.files.filter((f) => !files.some((m) => m.path === f.path));
+  if (missing.length > 0) {
+    const host = new URL(ctx.hostUrl).host;
+    throw new TypedError({
+      name: 'NotFoundError',
+      message: `${host} has no ${missing.map((f) => f.path).join(', ')} in ${entry.source.repo} at ${revision.slice(0, 12)}.`,
+      modelId: entry.id,
+      repo: entry.source.repo,
+      path: missing[0].path,
+      url: resolveUrl(ctx.hostUrl, entry.source.repo, revision, missing[0].path),
+      code: 'EntryNotFound',
+    });
+  }
+  return files;
+}
+
+/**
+ * Resolves an entry into exact files. A fully pinned entry needs no request; otherwise the
+ * commit (when the entry has none) and the hashes come from the host's API at that commit,
+ * before any byte of the model is fetched. The model library is resolved like the weights
+ * (see `modelLibFile`).
+ */
+export async function resolveManifest(entry: CatalogEntry, hostUrl: string, signal?: AbortSignal): Promise<ModelManifest> {
+  const ctx: HubContext = { hostUrl, modelId: entry.id, signal };
+  const pinned = isFullyPinned(entry);
+  const revision = isCommitHash(entry.source.revision) ? entry.source.revision : (await revisionInfo(ctx, entry.source.repo, 'main')).sha;
+  const baseUrl = resolveBase(hostUrl, entry.source.repo, revision);
+  const files = pinned ? pinnedFiles(entry, baseUrl) : await hostFiles(entry, ctx, revision, baseUrl);
+  const lib = await modelLibFile(entry, ctx);
   return {
     modelId: entry.id,
     engine: entry.engine,
     hostUrl,
     repo: entry.source.repo,
     revision,
-    baseUrl: resolveBase(hostUrl, entry.source.repo, revision),
-    modelLibUrl: libUrl,
-    files: [...files, ...libFile(entry, libUrl)],
-    hashesFrom,
+    baseUrl,
+    modelLibUrl: lib?.url,
+    files: lib ? [...files, lib] : files,
+    hashesFrom: pinned ? 'catalog' : 'host',
     resolvedAt: Date.now(),
   };
-}
-
-/**
- * Resolves an entry into exact files. A fully pinned entry needs no request; otherwise the
- * commit (when the entry has none) and the hashes come from the host's API at that commit,
- * before any byte of the model is fetched.
- */
-export async function resolveManifest(
-  entry: CatalogEntry,
-  hostUrl: string,
-  signal?: AbortSignal,
-): Promise<ModelManifest> {
-  const api = new URL('api/models/', withSlash(hostUrl)).href;
-  if (isFullyPinned(entry)) {
-    const revision = entry.source.revision as string;
-    const baseUrl = resolveBase(hostUrl, entry.source.repo, revision);
-    const files = entry.files.map((f): ManifestFile => {
-      const url = new URL(f.path, baseUrl).href;
-      return {
-        path: f.path,
-        role: f.role,
-        url,
-        size: f.size as number,
-        expected: { kind: 'sha256', sha256: f.sha256 as string },
-        target: targetFor(f.role, entry.engine, url),
-      };
-    });
-    return manifestOf(entry, hostUrl, revision, files, 'catalog');
-  }
-
-  let revision = entry.source.revision;
-  if (!isCommitHash(revision)) {
-    const info = await getJson<{ sha?: string }>(
-      `${api}${entry.source.repo}/revision/main`,
-      entry.id,
-      signal,
-    );
-    if (!info.sha || !isCommitHash(info.sha)) {
-      throw manifestError(entry.id, `The host did not give a commit for ${entry.source.repo}.`);
-    }
-    revision = info.sha;
-  }
-  const rows = await getJson<TreeRow[]>(
-    `${api}${entry.source.repo}/tree/${revision}?recursive=true`,
-    entry.id,
-    signal,
-  );
-  const baseUrl = resolveBase(hostUrl, entry.source.repo, revision);
-  const wanted = new Set(entry.files.map((f) => f.path));
-  const files: ManifestFile[] = [];
-  for (const row of rows) {
-    if (row.type !== 'file') continue;
-    const role = roleOf(row.path, entry.engine);
-    // A GGUF repository holds every quantization: keep only the ones the entry names.
-    if (!role || (role === 'weights' && entry.engine === 'wllama' && !wanted.has(row.path))) {
-      continue;
-    }
-    const url = new URL(row.path, baseUrl).href;
-    files.push({
-      path: row.path,
-      role,
-      url,
-      size: row.lfs?.size ?? row.size,
-      expected: row.lfs
-        ? { kind: 'sha256', sha256: row.lfs.oid }
-        : { kind: 'git-blob-sha1', sha1: row.oid },
-      target: targetFor(role, entry.engine, url),
-    });
-  }
-  const missing = entry.files.filter((f) => !files.some((m) => m.path === f.path));
-  if (missing.length > 0) {
-    throw manifestError(
-      entry.id,
-      `The repository ${entry.source.repo} at ${revision.slice(0, 12)} lacks ${missing
-        .map((f) => f.path)
-        .join(', ')}.`,
-    );
-  }
-  return manifestOf(entry, hostUrl, revision, files, 'host');
 }

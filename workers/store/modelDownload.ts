@@ -1,11 +1,10 @@
-import { TypedError, toStoreError, type QuotaError, type StoreError } from '../shared/errors';
+import { TypedError, isQuotaExceeded, toStoreError, type QuotaError, type StoreError } from '../shared/errors';
 import type { DownloadProgress, FileProgress, FileState } from '../shared/progress';
 import { RateWindow } from '../shared/rate';
 import { defaultTuning, downloadFile, type DownloadTuning } from './fileDownload';
 import type { DownloadOutcome, ModelManifest } from '../shared/storeProtocol';
 import { storeDb } from './schema';
 import { downloadLimits } from './semaphore';
-
 
 export interface ModelDownloadOptions {
   signal: AbortSignal;
@@ -17,10 +16,6 @@ export interface ModelDownloadOptions {
 }
 
 const probeMaxBytes = 16 << 20;
-
-function isQuotaExceeded(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'QuotaExceededError';
-}
 
 /**
  * Fails early, before any byte is fetched, when the files left cannot fit. `estimate()` is only
@@ -125,6 +120,7 @@ export async function downloadModel(manifest: ModelManifest, options: ModelDownl
       await downloadFile(
         {
           modelId: manifest.modelId,
+          repo: manifest.repo,
           file,
           signal: stopAll.signal,
           onBytes(bytes) {

@@ -60,29 +60,34 @@ export interface HearthStoreSchema extends DBSchema {
   };
   /** Catalog entries a model host published, kept for offline use. */
   hostCatalogs: { key: string; value: { hostUrl: string; entries: CatalogEntry[]; fetchedAt: number } };
+  /** SHA-256 of each model library with no pinned hash, recorded at its first download. */
+  trustedLibs: { key: string; value: TrustedLib };
+}
+
+/** A model library trusted on first use: every later download and load must match it. */
+export interface TrustedLib {
+  url: string;
+  sha256: string;
+  size: number;
+  firstSeen: number;
 }
 
 export const storeDbName = 'hearth-store';
 let connection: Promise<IDBPDatabase<HearthStoreSchema>> | undefined;
 
-/** Opens (once) the store database. */
+/** Opens (once) the store database: the only `openDB` of `hearth-store`. */
 export function storeDb(): Promise<IDBPDatabase<HearthStoreSchema>> {
-  connection ??= openDB<HearthStoreSchema>(storeDbName, 1, {
+  connection ??= openDB<HearthStoreSchema>(storeDbName, 2, {
     upgrade(db) {
-      db.createObjectStore('models', { keyPath: 'id' });
-      db.createObjectStore('files', { keyPath: ['modelId', 'path'] }).createIndex(
-        'byModel',
-        'modelId',
-      );
-      db.createObjectStore('partials', { keyPath: ['modelId', 'path'] }).createIndex(
-        'byModel',
-        'modelId',
-      );
-      db.createObjectStore('chunks', { keyPath: ['modelId', 'path', 'index'] }).createIndex(
-        'byModel',
-        'modelId',
-      );
-      db.createObjectStore('hostCatalogs', { keyPath: 'hostUrl' });
+      // Each store is created where missing, so any earlier version (or an empty database
+      // another page opened first) upgrades to the whole schema.
+      const has = (name: string): boolean => db.objectStoreNames.contains(name as never);
+      if (!has('models')) db.createObjectStore('models', { keyPath: 'id' });
+      if (!has('files')) db.createObjectStore('files', { keyPath: ['modelId', 'path'] }).createIndex('byModel', 'modelId');
+      if (!has('partials')) db.createObjectStore('partials', { keyPath: ['modelId', 'path'] }).createIndex('byModel', 'modelId');
+      if (!has('chunks')) db.createObjectStore('chunks', { keyPath: ['modelId', 'path', 'index'] }).createIndex('byModel', 'modelId');
+      if (!has('hostCatalogs')) db.createObjectStore('hostCatalogs', { keyPath: 'hostUrl' });
+      if (!has('trustedLibs')) db.createObjectStore('trustedLibs', { keyPath: 'url' });
     },
     blocking() {
       // Another tab wants a newer schema: step aside rather than block it.

@@ -17,16 +17,27 @@ export async function readManifest(modelId: string): Promise<ModelManifest | und
 /** Every verified file of a model: path, size, SHA-256 of the stored bytes, when verified. */
 export async function readVerifiedFiles(modelId: string): Promise<VerifiedFileInfo[]> {
   const files = await (await storeDb()).getAllFromIndex('files', 'byModel', modelId);
-  return files.map((f) => ({ path: f.path, role: f.file.role, size: f.size, sha256: f.sha256, verifiedAt: f.verifiedAt, url: f.file.url }));
+  return files.map((f) => ({ path: f.path, role: f.file.role, size: f.size, sha256: f.sha256, verifiedAt: f.verifiedAt, url: f.file.url, trust: f.file.trust ?? 'pinned' }));
+}
+
+async function sha256Hex(data: ArrayBuffer): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
  * Why a verified file is not where it belongs, or null when it is, reading none of its bytes:
  * web-llm's records by key (reading a 131 MB value to learn its length would double the load's
- * I/O), chunked files by the sizes their Blob handles carry.
+ * I/O), chunked files by the sizes their Blob handles carry. The model library is the
+ * exception: it is compiled code, a few MB, and is hashed again at every load (a library
+ * trusted on first use has no other check).
  */
 export async function presenceProblem(modelId: string, file: ManifestFile, record: VerifiedFile | undefined): Promise<string | null> {
   if (!record) return 'missing';
+  if (file.target.kind === 'webllm' && file.role === 'model-lib') {
+    const data = await getWebllmRecord(file.target.scope, file.target.key);
+    if (!(data instanceof ArrayBuffer)) return 'missing from the engine cache';
+    return (await sha256Hex(data)) === record.sha256 ? null : 'the model library changed since it was verified';
+  }
   if (file.target.kind === 'webllm') {
     return (await hasWebllmRecord(file.target.scope, file.target.key)) ? null : 'missing from the engine cache';
   }

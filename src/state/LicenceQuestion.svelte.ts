@@ -1,0 +1,23 @@
+import type { CatalogEntry } from '../../workers/shared/catalog';
+
+/** A licence waiting for the user's answer before a download may start. */
+export class LicenceQuestion {
+  /** The entry whose licence the dialog shows; `null` when closed. */
+  pending = $state.raw<CatalogEntry | null>(null);
+  #answer: ((accepted: boolean) => void) | null = null;
+
+  /** Opens the dialog; resolves `true` when the user accepts, `false` when they cancel. */
+  ask(entry: CatalogEntry): Promise<boolean> {
+    this.#answer?.(false);
+    this.pending = entry;
+    return new Promise((resolve) => (this.#answer = resolve));
+  }
+
+  /** The user's answer. */
+  answer(accepted: boolean): void {
+    const resolve = this.#answer;
+    this.#answer = null;
+    this.pending = null;
+    resolve?.(accepted);
+  }
+}

@@ -1,0 +1,4 @@
+import { UpdatePrompt } from './UpdatePrompt.svelte';
+
+/** The app's service worker: offline readiness and updates waiting for the user. */
+export const appUpdate = new UpdatePrompt();

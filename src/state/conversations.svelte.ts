@@ -1,0 +1,4 @@
+import { ConversationStore } from './ConversationStore.svelte';
+
+/** Saved conversations and the open one. */
+export const conversations = new ConversationStore();

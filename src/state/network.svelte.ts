@@ -1,0 +1,4 @@
+import { NetworkStatus } from './NetworkStatus.svelte';
+
+/** Online or offline. */
+export const network = new NetworkStatus();
