@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineMessage } from '../../workers/shared/chat';
+import { ContextBudget } from '../../src/lib/contextBudget';
 import { estimateTokens, fitContext, isPromptTooLong, type FittedContext } from '../../src/lib/contextWindow';
+import { appendReplyText, appendUser, engineMessages, finishReply, newConversation, startReply } from '../../src/lib/conversation';
 
 /** One token per character makes budgets easy to reason about. */
 const chars = (text: string): number => text.length;
@@ -158,5 +160,44 @@ describe('fitContext', () => {
       expect(r.droppedTurns).toBe(1);
       expect(r.messages.at(-1)).toEqual(a('a2aaaaaaaa'));
     });
+  });
+});
+
+describe('ContextBudget keeps the start of each conversation', () => {
+  const settings = { systemPrompt: '', temperature: 0.6, topP: 0.9, maxTokens: 30 };
+  const stamp = { id: 'm', revision: 'r', engine: 'wllama' as const };
+  const noTemplate = { base: { specials: 0, chars: 0 }, perMessage: { specials: 0, chars: 0 } };
+  /** A conversation of `turns` turns of 30 characters each way (10 tokens each at 1/3 token per character). */
+  function chatOf(turns: number) {
+    let c = newConversation(settings, null);
+    for (let i = 1; i <= turns; i++) {
+      c = appendUser(c, `u${i}`.padEnd(30, 'a'));
+      c = startReply(c, stamp, `r${i}`);
+      c = appendReplyText(c, `r${i}`, `a${i}`.padEnd(30, 'a'));
+      c = finishReply(c, `r${i}`, 'complete');
+    }
+    return appendUser(c, 'next'.padEnd(30, 'a'));
+  }
+
+  it('moves the window in blocks of a quarter, never back, per conversation, and starts over for a new model', () => {
+    const budget = new ContextBudget();
+    budget.reset(noTemplate);
+    const c = chatOf(8);
+    // 170 tokens into 120 (150 less 30 for the reply): three turns must go, and a fourth so that
+    // a block of 30 (a quarter) is free for the next turns.
+    const first = budget.fit(c, engineMessages(c), 150) as FittedContext;
+    expect(first.droppedTurns).toBe(4);
+    expect(first.note).toContain('dropped at once to make room for the next few replies');
+    budget.settle(c.id, first);
+    // Shorter settings would let earlier turns back in: the start stays where the cache is.
+    const roomier = { ...c, settings: { ...c.settings, maxTokens: 1 } };
+    const again = budget.fit(roomier, engineMessages(roomier), 150) as FittedContext;
+    expect(again.droppedTurns).toBe(4);
+    expect(again.note).toContain('reads on from the same point');
+    // Another conversation, and a new model (an empty cache), start from the beginning.
+    const other = { ...roomier, id: 'other' };
+    expect((budget.fit(other, engineMessages(other), 150) as FittedContext).droppedTurns).toBe(3);
+    budget.reset(noTemplate);
+    expect((budget.fit(roomier, engineMessages(roomier), 150) as FittedContext).droppedTurns).toBe(3);
   });
 });
