@@ -86,3 +86,33 @@ export function placementDevices(placement: LlamaPlacement): { model: ComputeDev
   }
   return { model: modelDevice, kv: devicesOf(kv) };
 }
+
+/**
+ * llama.cpp's log, kept while a model loads (to read where it put the model) and, after that,
+ * only its last lines (to tell a lost GPU or a failed allocation from other failures).
+ */
+export class LlamaLog {
+  lines: string[] = [];
+  #loading = true;
+  readonly logger = {
+    debug: (...args: unknown[]) => this.#push(args),
+    log: (...args: unknown[]) => this.#push(args),
+    warn: (...args: unknown[]) => this.#push(args),
+    error: (...args: unknown[]) => {
+      this.#push(args);
+      console.error(...args);
+    },
+  };
+
+  #push(args: unknown[]): void {
+    const line = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : '')).join(' ');
+    if (!line) return;
+    this.lines.push(line);
+    if (!this.#loading && this.lines.length > 40) this.lines.splice(0, this.lines.length - 40);
+  }
+
+  loaded(): void {
+    this.#loading = false;
+    this.lines = [];
+  }
+}

@@ -6,43 +6,13 @@ import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
-import { readPlacement } from './llamaLog';
+import { LlamaLog, readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
 
 // Chunks of at least this many tokens found later in the cache are shifted into place instead of
 // computed again, so dropping the oldest turns keeps the KV cache of the turns that stay.
 const cacheReuseChunk = 64;
-
-/**
- * llama.cpp's log, kept while a model loads (to read where it put the model) and, after that,
- * only its last lines (to tell a lost GPU or a failed allocation from other failures).
- */
-class LlamaLog {
-  lines: string[] = [];
-  #loading = true;
-  readonly logger = {
-    debug: (...args: unknown[]) => this.#push(args),
-    log: (...args: unknown[]) => this.#push(args),
-    warn: (...args: unknown[]) => this.#push(args),
-    error: (...args: unknown[]) => {
-      this.#push(args);
-      console.error(...args);
-    },
-  };
-
-  #push(args: unknown[]): void {
-    const line = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : '')).join(' ');
-    if (!line) return;
-    this.lines.push(line);
-    if (!this.#loading && this.lines.length > 40) this.lines.splice(0, this.lines.length - 40);
-  }
-
-  loaded(): void {
-    this.#loading = false;
-    this.lines = [];
-  }
-}
 
 /** The context window to configure: the option when given, within what the model was trained for. */
 function contextWindowFor(entry: CatalogEntry, options: EngineLoadOptions): number {
