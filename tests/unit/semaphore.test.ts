@@ -44,8 +44,12 @@ describe('Semaphore', () => {
     r1();
   });
 
-  it('budgets memory at the largest file, with a floor', () => {
-    expect(downloadLimits(131_334_144).memory.capacity).toBe(131_334_144);
+  it('budgets memory at 1.5x the largest file (it and two 32 MB shards), with a floor; two files in the writer', () => {
+    const limits = downloadLimits(131_334_144);
+    expect(limits.memory.capacity).toBe(Math.ceil(131_334_144 * 1.5));
+    expect(limits.memory.capacity).toBeGreaterThanOrEqual(131_334_144 + 2 * 32_833_536);
+    expect(limits.memory.capacity).toBeLessThan(2 * 131_334_144);
+    expect(limits.writes.capacity).toBe(2);
     expect(downloadLimits(1000).memory.capacity).toBe(64 << 20);
     expect(downloadLimits(1, 3).fetches.capacity).toBe(3);
   });
