@@ -9,13 +9,61 @@ import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
 import { instrumentation, launchBenchBrowser } from './bench/browser';
 import type { RawFile } from './bench/rawBaselines';
 import { benchStore, runs } from './bench/storeBench';
-import { benchChat } from './bench/chatBench';
+import { benchChat, type ChatBenchResult } from './bench/chatBench';
 import { benchOpenToReady, firstLoadJavaScript } from './bench/openToReady';
 
 const appPort = 4273;
 const benchModel = 'Llama-1B-Sized-MLC';
 
 const mb = (bytes: number): number => bytes / 1e6;
+
+/** Part 2's tables: the reply through the app against wllama directly, threads, the conversation. */
+function printChat(chat: ChatBenchResult): void {
+  console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
+  console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
+  console.log(`| streamed tok/s (first to last token) | ${chat.app.streamTokensPerS} | ${chat.direct.streamTokensPerS} |`);
+  console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
+  console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
+  console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
+  console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
+  console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
+  for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
+  console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
+  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
+  const noReuse = chat.conversation.withoutReuse;
+  console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
+  console.log('Chat aims:', chat.aims);
+}
+
+/**
+ * `BENCH_PARTS=2 npm run bench` runs part 2 alone (the CPU engine and the conversation), written to
+ * bench-results/bench-part2.json; by default all three parts run.
+ */
+async function partTwoOnly(): Promise<void> {
+  const host = await startModelHost({ port: 0, repos: defaultTestRepos({ scale: '1b' }), huggingFace: { cdn: true } });
+  const server = await preview({ preview: { port: appPort, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
+  const browser = await launchBenchBrowser();
+  try {
+    const catalog = await host.catalog();
+    const gguf = catalog.find((e) => e.id === 'Bench-Llama-GGUF');
+    const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
+    if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
+    const page = await browser.context.newPage();
+    await page.addInitScript(instrumentation);
+    await page.goto(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}#/models`);
+    await page.locator('main[data-ready="true"]').waitFor();
+    console.log('Part 2: a 500-token reply on the CPU engine, through the app and with wllama directly; threads 1 against 2; an 8-turn conversation…');
+    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`);
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/bench-part2.json', JSON.stringify({ when: new Date().toISOString(), chat }, null, 2));
+    printChat(chat);
+    console.log('\nWritten to bench-results/bench-part2.json');
+  } finally {
+    await browser.close();
+    await server.close();
+    await host.close();
+  }
+}
 
 async function main(): Promise<void> {
   console.log('Generating the 1B-sized test set (cached in .cache/ after the first run)…');
@@ -61,20 +109,7 @@ async function main(): Promise<void> {
     console.log(`\nPeak memory (page + workers): ${mb(results.memory.peakBytes).toFixed(0)} MB over ${results.memory.samples} samples = ${results.memory.peakVsLargestFile}x the largest file`);
     console.log(`Main-thread long tasks during the ${runs} downloads: ${results.mainThreadLongTasksDuringDownload.length} ${JSON.stringify(results.mainThreadLongTasksDuringDownload)}`);
     console.log('\nAims:', results.aims);
-    console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
-    console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
-    console.log(`| streamed tok/s (first to last token) | ${chat.app.streamTokensPerS} | ${chat.direct.streamTokensPerS} |`);
-    console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
-    console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
-    console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
-    console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
-    console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
-    for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
-    console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
-    for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
-    const noReuse = chat.conversation.withoutReuse;
-    console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5); without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
-    console.log('Chat aims:', chat.aims);
+    printChat(chat);
     console.log('\n| open to ready (median of 3) | ms |\n|---|---:|');
     console.log(`| navigation to ready (composer accepts a message, model loaded) | ${openToReady.openToReadyMs} |`);
     console.log(`| (1) the page's own load (navigation to load event) | ${openToReady.parts.pageLoadMs} |`);
@@ -91,4 +126,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.env.BENCH_PARTS === '2') await partTwoOnly();
+else await main();
