@@ -4,7 +4,7 @@
  * bench-results/bench.json and prints a table. Aims are reported, never asserted: machines vary.
  *
  * While iterating on the store (the machine's browser lock is shared): `npm run bench -- --part=1`
- * runs part 1 only (written to bench-part1.json); `--runs=N` instead of three runs;
+ * runs part 1 only (written to bench-part1.json), `--part=2` part 2 only (bench-part2.json); `--runs=N` instead of three runs;
  * `--only=ours,throttled` picks part 1's measurements (`measurements` in storeBench.ts);
  * `--profile` adds one traced download of ours at each rate, with per-file timelines.
  * NO_PAGE_MEMORY=1 samples process memory only (the page's own measure costs the page a little).
@@ -16,7 +16,7 @@ import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
 import { instrumentation, launchBenchBrowser } from './bench/browser';
 import type { RawFile } from './bench/rawBaselines';
 import { benchStore, measurements, type Measurement, type StoreBenchResult } from './bench/storeBench';
-import { benchChat } from './bench/chatBench';
+import { benchChat, type ChatBenchResult } from './bench/chatBench';
 import { benchOpenToReady, firstLoadJavaScript } from './bench/openToReady';
 
 const appPort = 4273;
@@ -43,6 +43,54 @@ function printStore(store: StoreBenchResult, largest: number): void {
   console.log(`CPU seconds by process, ours: ${JSON.stringify(store.cpu.ours)}\n  raw (e): ${JSON.stringify(store.cpu.fetchAndWrite)}\n  ours at 40 MB/s: ${JSON.stringify(store.cpu.oursThrottled)}`);
   console.log(`Main-thread long tasks during the downloads: ${store.mainThreadLongTasksDuringDownload.length} ${JSON.stringify(store.mainThreadLongTasksDuringDownload)}`);
   console.log('\nAims:', store.aims);
+}
+
+/** Part 2's tables: the reply through the app against wllama directly, threads, the conversation. */
+function printChat(chat: ChatBenchResult): void {
+  console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
+  console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
+  console.log(`| streamed tok/s (first to last token) | ${chat.app.streamTokensPerS} | ${chat.direct.streamTokensPerS} |`);
+  console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
+  console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
+  console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
+  console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
+  console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
+  for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
+  console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
+  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
+  const noReuse = chat.conversation.withoutReuse;
+  console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
+  console.log('Chat aims:', chat.aims);
+}
+
+/**
+ * `npm run bench -- --part=2` (or BENCH_PARTS=2) runs part 2 alone (the CPU engine and the conversation), written to
+ * bench-results/bench-part2.json; by default all three parts run.
+ */
+async function partTwoOnly(): Promise<void> {
+  const host = await startModelHost({ port: 0, repos: defaultTestRepos({ scale: '1b' }), huggingFace: { cdn: true } });
+  const server = await preview({ preview: { port: appPort, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
+  const browser = await launchBenchBrowser();
+  try {
+    const catalog = await host.catalog();
+    const gguf = catalog.find((e) => e.id === 'Bench-Llama-GGUF');
+    const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
+    if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
+    const page = await browser.context.newPage();
+    await page.addInitScript(instrumentation);
+    await page.goto(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}#/models`);
+    await page.locator('main[data-ready="true"]').waitFor();
+    console.log('Part 2: a 500-token reply on the CPU engine, through the app and with wllama directly; threads 1 against 2; an 8-turn conversation…');
+    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`);
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/bench-part2.json', JSON.stringify({ when: new Date().toISOString(), chat }, null, 2));
+    printChat(chat);
+    console.log('\nWritten to bench-results/bench-part2.json');
+  } finally {
+    await browser.close();
+    await server.close();
+    await host.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -89,20 +137,7 @@ async function main(): Promise<void> {
     Object.assign(results, { chat, openToReady, javascript });
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench.json', JSON.stringify(results, null, 2));
-    console.log('\n| CPU engine, 500-token reply | through Hearth | wllama directly |\n|---|---:|---:|');
-    console.log(`| decode tok/s (engine timings) | ${chat.app.decodePerS} | ${chat.direct.decodePerS} |`);
-    console.log(`| streamed tok/s (first to last token) | ${chat.app.streamTokensPerS} | ${chat.direct.streamTokensPerS} |`);
-    console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
-    console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
-    console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
-    console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
-    console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
-    for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
-    console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
-    for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
-    const noReuse = chat.conversation.withoutReuse;
-    console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5); without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
-    console.log('Chat aims:', chat.aims);
+    printChat(chat);
     console.log('\n| open to ready (median of 3) | ms |\n|---|---:|');
     console.log(`| navigation to ready (composer accepts a message, model loaded) | ${openToReady.openToReadyMs} |`);
     console.log(`| (1) the page's own load (navigation to load event) | ${openToReady.parts.pageLoadMs} |`);
@@ -119,4 +154,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (flags.part === '2' || process.env.BENCH_PARTS === '2') await partTwoOnly();
+else await main();

@@ -6,6 +6,7 @@ import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { CacheSettler, exchangeAfterReply } from './llamaCacheSettle';
 import { LlamaLog, readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
@@ -49,9 +50,14 @@ export class WllamaEngine implements ChatEngine {
   readonly #log: LlamaLog;
   readonly #template: Template;
   readonly #addsBos: boolean;
+  /** Computes each finished exchange's prefix while the user reads (see llamaCacheSettle.ts). */
+  readonly #settler: CacheSettler;
+  /** Counts generations, so only the latest one settles the cache after it. */
+  #generations = 0;
 
   private constructor(wllama: Wllama, log: LlamaLog, template: string, loaded: LoadedModel) {
     this.#wllama = wllama;
+    this.#settler = new CacheSettler((text, signal) => this.#prefill(text, signal));
     this.#log = log;
     this.#template = new Template(template);
     this.#addsBos = wllama.mustAddBosToken();
@@ -123,10 +129,13 @@ export class WllamaEngine implements ChatEngine {
     });
   }
 
+  // llama.cpp adds BOS itself when the model asks for it, so the template renders it empty.
+  #render(messages: EngineMessage[], generation: boolean): string {
+    return this.#template.render({ messages, add_generation_prompt: generation, bos_token: '', eos_token: '' });
+  }
+
   async formatPrompt(messages: EngineMessage[], options: GenerateOptions = {}): Promise<RawPrompt> {
-    // llama.cpp adds BOS itself when the model asks for it, so the template renders it empty.
-    const render = (list: EngineMessage[], generation: boolean): string =>
-      this.#template.render({ messages: list, add_generation_prompt: generation, bos_token: '', eos_token: '' });
+    const render = (list: EngineMessage[], generation: boolean): string => this.#render(list, generation);
     const addedTokens = this.#addsBos ? ['<|begin_of_text|>'] : [];
     const last = messages.at(-1);
     if (!options.continueLast || last?.role !== 'assistant') return { text: render(messages, true), addedTokens, tokens: null };
@@ -140,7 +149,11 @@ export class WllamaEngine implements ChatEngine {
 
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
     const prompt = await this.formatPrompt(messages, options);
+    const generation = ++this.#generations;
     const started = performance.now();
+    // Counted in the time to first token: a prompt that waits here waits for its own prefix.
+    await this.#settler.before(prompt.text);
+    let reply = '';
     let firstTokenAt: number | null = null;
     let finishReason: ReplyStats['finishReason'] = 'stop';
     let promptTokens = 0;
@@ -163,6 +176,7 @@ export class WllamaEngine implements ChatEngine {
         if (choice?.text) {
           firstTokenAt ??= performance.now();
           pieces += 1;
+          reply += choice.text;
           onText(choice.text);
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason === 'length' ? 'length' : 'stop';
@@ -184,6 +198,9 @@ export class WllamaEngine implements ChatEngine {
       finishReason = 'abort';
     }
     const endedAt = performance.now();
+    // A stopped reply is kept by the page too; an older generation that ends late settles nothing.
+    const exchange = exchangeAfterReply(messages, reply, !!options.continueLast);
+    if (exchange && generation === this.#generations) this.#settler.start(this.#render(exchange, false));
     const totalS = (endedAt - started) / 1000;
     // An interrupted stream ends before llama.cpp reports usage or timings: count the pieces we
     // received (one token each) and time them ourselves, so a stopped reply's rate is true.
@@ -215,7 +232,14 @@ export class WllamaEngine implements ChatEngine {
     return error;
   }
 
+  /** Has llama.cpp compute this text into its cache (one token is sampled and thrown away). */
+  async #prefill(text: string, signal: AbortSignal): Promise<void> {
+    const stream = await this.#wllama.createCompletion({ prompt: text, stream: true, max_tokens: 1, temperature: 0, abortSignal: signal });
+    for await (const chunk of stream) void chunk;
+  }
+
   async unload(): Promise<void> {
+    await this.#settler.stop();
     await this.#wllama.exit();
   }
 }
