@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { DeviceReport } from '../../workers/shared/device';
+import type { HashTrust } from '../../workers/shared/errors';
 
 /** A stored, verified file as the BOM lists it. */
 export interface BomFile {
@@ -10,7 +11,7 @@ export interface BomFile {
   url: string;
   verifiedAt: number;
   /** Where the hash it was checked against came from (`first-use`: recorded at its first download). */
-  trust?: 'pinned' | 'host' | 'first-use';
+  trust?: HashTrust;
 }
 
 /** Everything the bill of materials describes: the model, its bytes, the engine and the app. */
