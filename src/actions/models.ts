@@ -32,6 +32,12 @@ export async function deleteModel(entry: CatalogEntry): Promise<void> {
   await library.remove(entry.id);
 }
 
+/** Removes a model the user added from a repository: its stored bytes (unloading it) and its entry. */
+export async function removeAddedModel(entry: CatalogEntry): Promise<void> {
+  if (library.storedModel(entry.id) || library.downloading.has(entry.id)) await deleteModel(entry);
+  await library.removeAdded(entry.id);
+}
+
 /** Deletes every model; the loaded one is unloaded first. */
 export async function deleteAllModels(): Promise<void> {
   if (chat.loadedEntry || chat.loading || chat.preparing) {

@@ -66,11 +66,12 @@ export const engineApi = {
     }
     try {
       if (entry.engine === 'wllama') {
-        const weights = manifest.files.find((f) => f.role === 'weights');
-        const blob = weights && (await readFileBlob(entry.id, weights.path));
-        if (!blob) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights ? [weights.path] : [] });
+        // A split GGUF is several weight files, in order; llama.cpp reads them as one model.
+        const weights = manifest.files.filter((f) => f.role === 'weights');
+        const blobs = await Promise.all(weights.map((w) => readFileBlob(entry.id, w.path)));
+        if (weights.length === 0 || blobs.some((b) => !b)) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights.map((w) => w.path) });
         onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into the CPU engine' });
-        engine = await WllamaEngine.load(entry, blob);
+        engine = await WllamaEngine.load(entry, blobs as Blob[]);
       } else {
         const chatConfig = await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json');
         engine = await WebllmEngine.load(entry, manifest, chatConfig, (fraction, text) => onProgress?.({ phase: 'loading', fraction, text }));

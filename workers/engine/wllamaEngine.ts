@@ -34,14 +34,14 @@ export class WllamaEngine implements ChatEngine {
     this.loaded = loaded;
   }
 
-  /** Loads a GGUF from verified bytes. */
-  static async load(entry: CatalogEntry, gguf: Blob): Promise<WllamaEngine> {
+  /** Loads a GGUF (or a split GGUF's parts, in order) from verified bytes. */
+  static async load(entry: CatalogEntry, gguf: Blob[]): Promise<WllamaEngine> {
     const started = performance.now();
     // Our own wasm, served by the app; compat builds would come from a CDN, so never use them.
     const wllama = new Wllama({ default: new URL(wasmUrl, self.location.href).href }, { logger: quiet, suppressNativeLog: true, allowOffline: true });
     wllama.setCompat(null);
     const threads = threadCount();
-    await wllama.loadModel([gguf], { n_ctx: entry.contextWindow, n_threads: threads });
+    await wllama.loadModel(gguf, { n_ctx: entry.contextWindow, n_threads: threads });
     const template = wllama.getChatTemplate();
     if (!template) {
       await wllama.exit();

@@ -65,7 +65,11 @@ export interface StoreTarget {
   sha256: string;
 }
 
+/** The stored bytes do not hash to what they must: against an export manifest, they are not the exported file. */
 function changed(target: StoreTarget): never {
+  if (target.file.trust === 'export') {
+    throw inputError('export-mismatch', target.file.path, `${target.file.path} does not match the SHA-256 in its export manifest (it was damaged or replaced on the way): nothing of the model was imported.`, [target.file.path]);
+  }
   throw inputError('unreadable', target.file.path, `${target.source.name} changed while it was being imported: nothing of it was kept. Pick it again.`, [target.file.path]);
 }
 
