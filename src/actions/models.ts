@@ -14,7 +14,8 @@ import { modelDetails } from '../state/modelDetails.svelte';
  */
 export async function chatWith(entry: CatalogEntry): Promise<boolean> {
   if (!licences.allows(entry)) {
-    if (!(await licencePrompt.ask(entry))) return false;
+    // An imported model is on the device already: its licence is accepted before its first use.
+    if (!(await licencePrompt.ask(entry, library.isComplete(entry.id) ? 'use' : 'download'))) return false;
     await licences.accept(entry);
   }
   const ok = await chat.use(entry);
