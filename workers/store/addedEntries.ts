@@ -6,6 +6,7 @@
 import { downloadSize, type CatalogEntry } from '../shared/catalog';
 import { inputError, TypedError } from '../shared/errors';
 import { checkCatalog } from '../catalog/checkCatalog';
+import type { GgufFacts } from '../shared/storeProtocol';
 import { remoteGgufFacts } from './ggufFacts';
 import { resolveUrl } from './hubClient';
 import { isFullyPinned } from './manifest';
@@ -30,8 +31,17 @@ async function withGgufFacts(entry: CatalogEntry, signal?: AbortSignal): Promise
     if (error instanceof TypedError) throw error;
     throw inputError('not-gguf', entry.id, `${entry.files[0]?.path ?? entry.id} on the host could not be read as a GGUF (${error instanceof Error ? error.message : String(error)}).`);
   }
+  return withFacts(entry, facts, urls[0].split('/').pop() ?? entry.id);
+}
+
+/**
+ * An entry with what its GGUF's header says (parameters, context, base model and licence where
+ * the card named none); refused when the GGUF has no chat template. `npm run mirror` applies it
+ * to the files it downloaded.
+ */
+export function withFacts(entry: CatalogEntry, facts: GgufFacts, fileName: string): CatalogEntry {
   if (!facts.chatTemplate) {
-    throw inputError('no-chat-template', entry.id, `${urls[0].split('/').pop()} has no chat template, so Hearth cannot form the prompts it was trained on. Choose an Instruct or chat build.`);
+    throw inputError('no-chat-template', entry.id, `${fileName} has no chat template, so Hearth cannot form the prompts it was trained on. Choose an Instruct or chat build.`);
   }
   const lineage = entry.lineage
     ? {

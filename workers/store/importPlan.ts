@@ -158,7 +158,10 @@ export async function planImport(sources: ImportSource[], ctx: PlanContext): Pro
   const hashes = picked.map((p) => ({ path: p.path, sha256: sha.get(p.path) as string }));
   const facts = gguf?.facts;
 
-  const match = matchKnown(ctx.known, engine, hashes);
+  // Beside an export manifest the files are the model it names: a known model of that id whose
+  // hashes they equal, or else the manifest's own entry (never another model with equal files).
+  const candidates = exported ? ctx.known.filter((k) => k.entry.id === exported.entry.id) : ctx.known;
+  const match = matchKnown(candidates, engine, hashes);
   if (match) {
     const { entry } = match.model;
     const resolved = match.model.manifest ?? (isFullyPinned(entry) && (!entry.modelLib || entry.modelLib.sha256) ? await resolveManifest(entry, ctx.hostUrl, ctx.signal) : null);

@@ -111,7 +111,7 @@ async function storeWebllm(target: StoreTarget, meter: ImportMeter): Promise<voi
   const ref = { modelId, file };
   const data = t.storeAs === 'json' ? JSON.parse(new TextDecoder().decode(bytes)) : bytes.buffer;
   await guardWrite(ref, bytes.byteLength, () => putWebllmRecord(t.scope, t.key, data));
-  await guardWrite(ref, 0, () => recordVerified(ref, target.sha256, bytes.byteLength, 0, false));
+  await guardWrite(ref, 0, () => recordVerified(ref, target.sha256, bytes.byteLength, 0, false, t.storeAs === 'json' ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : undefined));
   meter.add(file.path, bytes.byteLength);
 }
 

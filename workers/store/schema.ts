@@ -14,6 +14,11 @@ export interface VerifiedFile {
   verifiedAt: number;
   /** For `chunks` targets: how many chunk records hold the bytes. */
   chunkCount: number;
+  /**
+   * The exact bytes of a file web-llm keeps as parsed JSON (tensor-cache.json): re-serialising
+   * the JSON would change them, and an export must write the file that was verified.
+   */
+  source?: Blob;
 }
 
 /** A model the user started downloading; `complete` once every file is verified. */

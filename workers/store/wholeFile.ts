@@ -45,7 +45,7 @@ async function storeWhole(ctx: FileDownloadContext, { buffer, sha256, length }: 
   if (target.kind !== 'webllm') throw new Error('storeWhole needs a web-llm target');
   const data = target.storeAs === 'json' ? JSON.parse(new TextDecoder().decode(buffer)) : buffer.buffer;
   await guardWrite(ctx, length, () => putWebllmRecord(target.scope, target.key, data));
-  return guardWrite(ctx, 0, () => recordVerified(ctx, sha256, length, 0, false));
+  return guardWrite(ctx, 0, () => recordVerified(ctx, sha256, length, 0, false, target.storeAs === 'json' ? new Blob([buffer.subarray(0, length) as Uint8Array<ArrayBuffer>]) : undefined));
 }
 
 /** The checkpointed bytes of a file, read back into `into`; undefined (and dropped) if they do not add up. */
