@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     console.log(`Part 1: the store, ${runs} runs of each measurement (medians)…`);
     const store = await benchStore(page, host, benchModel, files, (line) => console.log(line));
     const results = { when: new Date().toISOString(), set: { files: files.length, bytes: totalBytes, largestFile: largest }, ...store };
-    console.log('\nPart 2: a 500-token reply on the CPU engine, through the app and with wllama directly…');
+    console.log('\nPart 2: a 500-token reply on the CPU engine, through the app and with wllama directly; threads 1 against 2; an 8-turn conversation…');
     const gguf = catalog.find((e) => e.id === 'Bench-Llama-GGUF');
     const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
     if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
@@ -67,6 +67,13 @@ async function main(): Promise<void> {
     console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
     console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
     console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
+    console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
+    console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
+    for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
+    console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
+    for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
+    const noReuse = chat.conversation.withoutReuse;
+    console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5); without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
     console.log('Chat aims:', chat.aims);
     console.log('\n| open to ready (median of 3) | ms |\n|---|---:|');
     console.log(`| navigation to ready (composer accepts a message, model loaded) | ${openToReady.openToReadyMs} |`);

@@ -10,6 +10,7 @@ import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
 import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
+import { stateGpuLimits } from '../tests/e2e/gpuLimits';
 
 const outDir = process.argv[2] ?? 'screenshots';
 const port = Number(process.env.HEARTH_SHOTS_PORT ?? 4311);
@@ -37,7 +38,7 @@ const sample = {
           'Use a **slice with a step of -1**:\n\n```python\ndef reverse(text: str) -> str:\n    # Walk the string backwards, one character at a time.\n    return text[::-1]\n\nprint(reverse("hearth"))  # htraeh\n```\n\nFor a list, `reversed()` returns an iterator without copying:\n\n| Way | Copies | Works on |\n|---|---|---|\n| `s[::-1]` | yes | str, list, tuple |\n| `reversed(s)` | no | any sequence |',
         createdAt: Date.now() - 58_000,
         status: 'complete',
-        stats: { promptTokens: 31, completionTokens: 96, timeToFirstTokenS: 0.21, prefillTokensPerS: 410.5, decodeTokensPerS: 38.2, totalS: 2.7, finishReason: 'stop' },
+        stats: { promptTokens: 1510, cachedPromptTokens: 1420, device: 'CPU, 2 threads', completionTokens: 96, timeToFirstTokenS: 0.21, prefillTokensPerS: 410.5, decodeTokensPerS: 38.2, totalS: 2.7, finishReason: 'stop' },
       },
     ],
     branches: [],
@@ -49,6 +50,42 @@ async function shoot(page: Page, name: string, viewport: string): Promise<void> 
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(outDir, `${name}-${viewport}-${scheme}.png`) });
+  }
+}
+
+/**
+ * The typed error of a build too large for this GPU, with the suggested CPU build as an action:
+ * WebGPU (SwiftShader) with small stated buffer limits, as on a phone (see tests/e2e/gpuLimits.ts).
+ */
+async function shootTooLarge(): Promise<void> {
+  const host = await startModelHost({ port: 0, repos: defaultTestRepos() });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] });
+  try {
+    for (const vp of viewports) {
+      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      await stateGpuLimits(page, { maxBufferSize: 512 * 1024, maxStorageBufferBindingSize: 256 * 1024 });
+      await page.goto(`http://127.0.0.1:${port}/?modelHost=${encodeURIComponent(host.url)}#/models`);
+      await page.locator('main[data-ready="true"]').waitFor();
+      for (const id of ['Programmed-Llama-GGUF', 'Tiny-Llama-MLC']) {
+        const row = page.locator(`li[data-model="${id}"]`);
+        await row.getByRole('button', { name: /^Download/ }).click();
+        const licence = page.getByTestId('licence-dialog').getByRole('checkbox');
+        if (await licence.isVisible().catch(() => false)) {
+          await licence.check();
+          await page.getByRole('button', { name: 'Accept and download' }).click();
+        }
+        await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 60_000 });
+      }
+      const error = page.locator('[data-engine-error="TooLargeForDeviceError"]');
+      await error.waitFor({ timeout: 60_000 });
+      await error.scrollIntoViewIfNeeded();
+      await shoot(page, '12-too-large-for-gpu', vp.name);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await host.close();
   }
 }
 
@@ -97,6 +134,17 @@ async function main(): Promise<void> {
         await page.keyboard.press('Escape');
       }
 
+      // A conversation longer than the test model's window: the meter's note says what was left out.
+      await page.keyboard.press('Control+Shift+O');
+      for (let i = 1; i <= 4; i++) {
+        await page.getByLabel('Message', { exact: true }).fill(`Message number ${i}: tell me about the weather today`);
+        await page.getByRole('button', { name: 'Send', exact: true }).click();
+        await page.locator('[data-role="assistant"]').nth(i - 1).and(page.locator('[data-status="complete"]')).waitFor({ timeout: 60_000 });
+      }
+      await page.getByTestId('context-meter').getByRole('button', { name: /left out/ }).click();
+      await shoot(page, '06b-context-note', vp.name);
+      await page.getByTestId('context-meter').getByRole('button', { name: /left out/ }).click();
+
       await page.keyboard.press('Shift+?');
       await shoot(page, '07-shortcuts-help', vp.name);
       await page.keyboard.press('Escape');
@@ -104,6 +152,8 @@ async function main(): Promise<void> {
       await page.goto(`http://127.0.0.1:${port}/#/models`);
       await page.locator('main[data-ready="true"]').waitFor();
       await shoot(page, '08-models', vp.name);
+      await page.getByText('All ways to run a model here, best first').click();
+      await shoot(page, '08b-models-ranking', vp.name);
       await page.locator('[data-status="cached"]').first().getByRole('button', { name: /^Delete/ }).click();
       await shoot(page, '09-delete-model-dialog', vp.name);
       await page.getByRole('button', { name: 'Keep it' }).click();
@@ -111,8 +161,13 @@ async function main(): Promise<void> {
       await page.goto(`http://127.0.0.1:${port}/#/settings`);
       await page.locator('main[data-ready="true"]').waitFor();
       await shoot(page, '10-settings', vp.name);
+      await page.getByLabel('CPU threads for llama.cpp', { exact: true }).selectOption('1');
+      await page.getByTestId('engine-settings').scrollIntoViewIfNeeded();
+      await shoot(page, '10b-settings-engine', vp.name);
+      await page.getByRole('button', { name: "Back to Hearth's choices" }).click();
       await context.close();
     }
+    await shootTooLarge();
     console.log(`Screenshots written to ${outDir}/`);
   } finally {
     await browser.close();

@@ -96,13 +96,14 @@ async function rawIdbRead(modelId: string): Promise<number> {
 /** Runs in the wllama direct page: the engine's load alone, from bytes already in memory. */
 async function engineLoadOnly(args: { ggufUrl: string; threads: number; nCtx: number }): Promise<number> {
   const moduleUrl = '/wllama/index.js';
-  const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama/esm/index.js');
+  const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama');
   const blob = await (await fetch(args.ggufUrl)).blob();
   const quiet = { debug() {}, log() {}, warn() {}, error: console.error };
   const started = performance.now();
   const wllama = new Wllama({ default: new URL('/wllama/wasm/wllama.wasm', location.href).href }, { suppressNativeLog: true, logger: quiet });
   wllama.setCompat(null);
-  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads });
+  // The options the app loads the bench GGUF with (llama.cpp on the CPU, one slot, cache reuse).
+  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0, n_parallel: 1, n_cache_reuse: 64 });
   const ms = performance.now() - started;
   await wllama.exit();
   return ms;

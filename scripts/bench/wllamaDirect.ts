@@ -42,15 +42,30 @@ export interface DirectRun {
   totalMs: number;
 }
 
-/** Runs in the direct page: load the GGUF from the host once, then generate `maxTokens` greedily `runs` times. */
-export async function runWllamaDirect(args: { ggufUrl: string; prompt: string; maxTokens: number; nCtx: number; threads: number; runs: number }): Promise<DirectRun[]> {
+/** What the direct page is asked to run. */
+export interface DirectArgs {
+  ggufUrl: string;
+  prompt: string;
+  maxTokens: number;
+  nCtx: number;
+  threads: number;
+  runs: number;
+  /** Prompts timed to their first token with llama.cpp's prompt cache off, `runs` times each. */
+  noCachePrompts: string[];
+}
+
+/**
+ * Runs in the direct page: load the GGUF from the host once (wllama's defaults, on the CPU),
+ * generate `maxTokens` greedily `runs` times, then time each no-cache prompt to its first token.
+ */
+export async function runWllamaDirect(args: DirectArgs): Promise<{ runs: DirectRun[]; noCacheFirstTokenMs: number[][] }> {
   const moduleUrl = '/wllama/index.js';
-  const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama/esm/index.js');
+  const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama');
   const quiet = { debug() {}, log() {}, warn() {}, error: console.error };
   const wllama = new Wllama({ default: new URL('/wllama/wasm/wllama.wasm', location.href).href }, { suppressNativeLog: true, logger: quiet });
   wllama.setCompat(null);
   const blob = await (await fetch(args.ggufUrl)).blob();
-  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads });
+  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0 });
   const results: DirectRun[] = [];
   for (let run = 0; run < args.runs; run++) {
     const started = performance.now();
@@ -65,6 +80,18 @@ export async function runWllamaDirect(args: { ggufUrl: string; prompt: string; m
     }
     results.push({ tokens, decodePerS, firstTokenMs: first - started, totalMs: performance.now() - started });
   }
+  const noCacheFirstTokenMs: number[][] = [];
+  for (const prompt of args.noCachePrompts) {
+    const times: number[] = [];
+    for (let run = 0; run < args.runs; run++) {
+      const started = performance.now();
+      let first = 0;
+      const stream = await wllama.createCompletion({ prompt, stream: true, max_tokens: 2, temperature: 0, cache_prompt: false } as Parameters<typeof wllama.createCompletion>[0]);
+      for await (const chunk of stream) if (chunk.choices[0]?.text) first ||= performance.now();
+      times.push((first || performance.now()) - started);
+    }
+    noCacheFirstTokenMs.push(times);
+  }
   await wllama.exit();
-  return results;
+  return { runs: results, noCacheFirstTokenMs };
 }

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
+import type { EngineLoadOptions } from '../../workers/shared/engineProtocol';
 import { modelName } from '../lib/builds';
 import { chat } from '../state/chat.svelte';
 import { layout } from '../state/layout.svelte';
@@ -11,14 +12,15 @@ import { modelDetails } from '../state/modelDetails.svelte';
  * One flow from a build to chatting with it: the licence (asked once per licence version),
  * the download with its verification, the load; then the composer has focus. `false` when the
  * user declined the licence, or a step failed (the failure is shown where it happened).
+ * `override` changes this load only (a suggested build's device), not the settings.
  */
-export async function chatWith(entry: CatalogEntry): Promise<boolean> {
+export async function chatWith(entry: CatalogEntry, override: EngineLoadOptions = {}): Promise<boolean> {
   if (!licences.allows(entry)) {
     // An imported model is on the device already: its licence is accepted before its first use.
     if (!(await licencePrompt.ask(entry, library.isComplete(entry.id) ? 'use' : 'download'))) return false;
     await licences.accept(entry);
   }
-  const ok = await chat.use(entry);
+  const ok = await chat.use(entry, override);
   if (ok) layout.focusComposer();
   return ok;
 }

@@ -2,7 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../../workers/shared/chat';
 import type { EngineResult } from '../../workers/shared/engineErrors';
-import type { EngineApi, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../../workers/shared/engineProtocol';
+import type { EngineApi, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../../workers/shared/engineProtocol';
 
 /** A reply being generated: its text as it streams, and how it ended. */
 export interface ReplyStream {
@@ -32,9 +32,9 @@ export class EngineBridge {
     void this.#remote;
   }
 
-  /** Loads a downloaded model, reporting progress. */
-  load(entry: CatalogEntry, onProgress: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
-    return this.#remote.load(entry, proxy(onProgress));
+  /** Loads a downloaded model (on the device, threads and window `options` ask for), reporting progress. */
+  load(entry: CatalogEntry, options: EngineLoadOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
+    return this.#remote.load(entry, options, proxy(onProgress));
   }
 
   /** The exact prompt these messages become for the loaded model. */

@@ -144,6 +144,8 @@ function replyStats(value: unknown, path: string): ReplyStats {
     prefillTokensPerS: number(o, 'prefillTokensPerS', path, 0),
     decodeTokensPerS: number(o, 'decodeTokensPerS', path, 0),
     totalS: number(o, 'totalS', path, 0),
+    ...(o.cachedPromptTokens !== undefined ? { cachedPromptTokens: number(o, 'cachedPromptTokens', path, 0) } : {}),
+    ...(o.device !== undefined ? { device: string(o, 'device', path) } : {}),
     finishReason: oneOf(o, 'finishReason', path, ['stop', 'length', 'abort', 'error'] as const),
   };
 }

@@ -11,6 +11,8 @@ export interface ContextUsage {
   windowTokens: number;
   droppedCount: number;
   estimated: boolean;
+  /** What the window policy did (which turns are left out, and why the cache stays valid). */
+  note: string | null;
 }
 
 const fallbackTemplate: TemplateShape = { base: { specials: 0, chars: 0 }, perMessage: { specials: 4, chars: 8 } };
@@ -25,12 +27,20 @@ export class ContextBudget {
   #tokensPerChar = 1 / 3;
   #template: TemplateShape = fallbackTemplate;
   readonly #exact = new Map<string, { shape: string; usage: ContextUsage }>();
+  /** Turns left out of each conversation's last prompt: the window never starts earlier again. */
+  readonly #droppedTurns = new Map<string, number>();
 
-  /** Starts over for a newly loaded model and its template. */
+  /** Starts over for a newly loaded model and its template (its KV cache is empty). */
   reset(template: TemplateShape): void {
     this.#tokensPerChar = 1 / 3;
     this.#template = template;
     this.#exact.clear();
+    this.#droppedTurns.clear();
+  }
+
+  /** The engine read this fit of the conversation: later prompts never start earlier than it did. */
+  settle(conversationId: string, fitted: { droppedTurns: number }): void {
+    this.#droppedTurns.set(conversationId, fitted.droppedTurns);
   }
 
   /** The estimate was short (the engine refused the prompt): count more per character. */
@@ -43,19 +53,28 @@ export class ContextBudget {
     return Math.ceil(shape.specials + shape.chars * this.#tokensPerChar);
   }
 
-  /** Fits messages of a conversation into a window: what the model will see. */
+  /**
+   * Fits messages of a conversation into a window: what the model will see. When turns must go,
+   * a quarter of the window is freed at once and the start then stays put, so the next turns
+   * share the prompt's start and reuse the engine's KV cache (llama.cpp also shifts the cache of
+   * the turns that stay instead of computing them again).
+   */
   fit(c: Conversation, messages: EngineMessage[], contextWindow: number): ReturnType<typeof fitContext> {
+    // The template's fixed part (system header, dates) is always there: take it off the top.
+    const windowTokens = contextWindow - this.#tokensOf(this.#template.base);
+    const reserveTokens = c.settings.maxTokens;
     return fitContext(messages, {
       countTokens: (text) => this.#tokensOf(textShape(text)),
-      // The template's fixed part (system header, dates) is always there: take it off the top.
-      windowTokens: contextWindow - this.#tokensOf(this.#template.base),
-      reserveTokens: c.settings.maxTokens,
+      windowTokens,
+      reserveTokens,
       perMessageTokens: this.#tokensOf(this.#template.perMessage),
+      dropBlockTokens: Math.floor(Math.max(0, windowTokens - reserveTokens) / 4),
+      droppedTurnsBefore: this.#droppedTurns.get(c.id) ?? 0,
     });
   }
 
   /** The meter's numbers for a conversation; `exactTokens` when the engine just counted them. */
-  usage(c: Conversation, model: { modelId: string; contextWindow: number }, dropped?: number, exactTokens?: number): ContextUsage {
+  usage(c: Conversation, model: { modelId: string; contextWindow: number }, dropped?: number, exactTokens?: number, note?: string | null): ContextUsage {
     // What the engine counted stays true until the conversation or its settings change.
     const shape = `${model.modelId}|${c.messages.length}|${c.messages.at(-1)?.id}|${c.settings.systemPrompt.length}|${c.settings.maxTokens}`;
     const kept = this.#exact.get(c.id);
@@ -67,6 +86,7 @@ export class ContextBudget {
       windowTokens: model.contextWindow,
       droppedCount: dropped ?? (isPromptTooLong(fitted) ? 0 : fitted.droppedCount),
       estimated: exactTokens === undefined,
+      note: note ?? (isPromptTooLong(fitted) ? null : fitted.note),
     };
     if (exactTokens !== undefined) this.#exact.set(c.id, { shape, usage });
     return usage;

@@ -1,4 +1,5 @@
 import type { EngineError } from '../../workers/shared/engineErrors';
+import { formatBytes } from './format';
 
 /** An engine error in plain words, with what the user can do. */
 export function explainEngineError(error: EngineError): { title: string; detail: string } {
@@ -11,6 +12,13 @@ export function explainEngineError(error: EngineError): { title: string; detail:
       return { title: 'The GPU stopped responding', detail: 'The graphics device was lost (often from running out of memory). The conversation is kept; load the model again, or choose a smaller one.' };
     case 'OutOfMemoryError':
       return { title: 'Not enough memory for this model', detail: 'The device ran out of memory loading or running it. Close other tabs, or choose a smaller model (1B instead of 3B).' };
+    case 'TooLargeForDeviceError':
+      return {
+        title: 'Too large for this GPU',
+        detail: error.neededBytes && error.limitBytes
+          ? `This build needs a single GPU buffer of ${formatBytes(error.neededBytes)}, but this GPU allows at most ${formatBytes(error.limitBytes)} (many phones allow 128–256 MB). Nothing was lost: choose a build that runs on the CPU, or a smaller model.`
+          : 'This build needs larger GPU buffers than this device allows. Nothing was lost: choose a build that runs on the CPU, or a smaller model.',
+      };
     case 'ModelLibraryError':
       return { title: 'The model library could not be loaded', detail: 'The compiled WebGPU library for this model failed to start in this browser. Try the CPU (GGUF) build of the same model.' };
     case 'ContextOverflowError':

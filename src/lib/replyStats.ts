@@ -15,24 +15,37 @@ export function mergeStats(first: ReplyStats, next: ReplyStats): ReplyStats {
     prefillTokensPerS: first.prefillTokensPerS || next.prefillTokensPerS,
     decodeTokensPerS: both > 0 ? tokens / both : 0,
     totalS: first.totalS + next.totalS,
+    // The cache hits belong to the prompt they are counted of: the last part's, when it had one.
+    ...pick(next.promptTokens ? next : first, first, 'cachedPromptTokens'),
+    ...pick(next, first, 'device'),
     finishReason: next.finishReason,
   };
 }
 
+/** A field of `preferred`, else of `other`, as a spread (absent when neither has it). */
+function pick<K extends 'cachedPromptTokens' | 'device'>(preferred: ReplyStats, other: ReplyStats, key: K): Pick<ReplyStats, K> | object {
+  const value = preferred[key] ?? other[key];
+  return value === undefined ? {} : { [key]: value };
+}
+
 const known = (value: number): boolean => Number.isFinite(value) && value > 0;
 
+const count = (n: number): string => n.toLocaleString('en-US');
+
 /**
- * A reply's stats as short human phrases, e.g. `["0.42 s to first token", "decode 31.0 tok/s",
- * ...]`. A rate the engine could not measure (a reply stopped before it reported) is left out
- * rather than shown as 0.
+ * A reply's stats as short human phrases, e.g. `["on CPU, 2 threads", "0.42 s to first token",
+ * "decode 31.0 tok/s", ..., "1,420 of 1,510 prompt tokens from cache"]`. A rate the engine could
+ * not measure (a reply stopped before it reported) is left out rather than shown as 0.
  */
 export function describeStats(stats: ReplyStats): string[] {
   return [
+    ...(stats.device ? [`on ${stats.device}`] : []),
     ...(Number.isFinite(stats.timeToFirstTokenS) ? [`${stats.timeToFirstTokenS.toFixed(2)} s to first token`] : []),
     ...(known(stats.prefillTokensPerS) ? [`prefill ${stats.prefillTokensPerS.toFixed(1)} tok/s`] : []),
     ...(known(stats.decodeTokensPerS) ? [`decode ${stats.decodeTokensPerS.toFixed(1)} tok/s`] : []),
     stats.promptTokens > 0
       ? `${stats.promptTokens} prompt + ${stats.completionTokens} completion tokens`
       : `${stats.completionTokens} completion tokens`,
+    ...(stats.cachedPromptTokens !== undefined && stats.promptTokens > 0 ? [`${count(stats.cachedPromptTokens)} of ${count(stats.promptTokens)} prompt tokens from cache`] : []),
   ];
 }

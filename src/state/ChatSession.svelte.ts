@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { ModelStamp } from '../../workers/shared/chat';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
 import { ContextBudget, type ContextUsage } from '../lib/contextBudget';
 import { isPromptTooLong } from '../lib/contextWindow';
 import {
@@ -27,6 +27,16 @@ import type { ModelLibrary } from './ModelLibrary.svelte';
 
 export type { ContextUsage };
 
+/** What the chat controller asks of the rest of the app. */
+export interface ChatHooks {
+  /** A model finished loading (remembered for the next visit). */
+  onLoaded?: (entry: CatalogEntry) => void;
+  /** How models load now: the user's engine settings. */
+  loadOptions?: () => EngineLoadOptions;
+  /** The error with a build that fits this device, when one is known (data the UI can offer). */
+  withSuggestion?: (error: EngineError, entry: CatalogEntry) => EngineError;
+}
+
 /**
  * The chat controller: the loaded model, and sending, stopping, regenerating, editing and
  * continuing. Engine work happens in the engine worker; this only moves state. Loads are
@@ -37,7 +47,7 @@ export class ChatSession {
   readonly #store: StoreBridge;
   readonly #conversations: ConversationStore;
   readonly #library: ModelLibrary;
-  readonly #onLoaded: (entry: CatalogEntry) => void;
+  readonly #hooks: ChatHooks;
   /** Stop was pressed for the reply being prepared (before the engine started streaming). */
   #stopRequested = false;
   readonly #budget = new ContextBudget();
@@ -60,13 +70,15 @@ export class ChatSession {
   /** The exact prompt of the last reply, as the engine received it. */
   lastPrompt = $state.raw<RawPrompt | null>(null);
   context = $state.raw<ContextUsage | null>(null);
+  /** The engine-load options the loaded model was loaded with (to tell when settings changed since). */
+  loadedWith = $state.raw<EngineLoadOptions | null>(null);
 
-  constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, onLoaded: (entry: CatalogEntry) => void = () => {}) {
+  constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, hooks: ChatHooks = {}) {
     this.#engine = engine;
     this.#store = store;
     this.#conversations = conversations;
     this.#library = library;
-    this.#onLoaded = onLoaded;
+    this.#hooks = hooks;
   }
 
   /** A message can be sent now. */
@@ -76,9 +88,10 @@ export class ChatSession {
 
   /**
    * Gets a model ready to chat: downloads what is missing (its licence must be accepted
-   * already), then loads it. `false` when it failed or a newer request took over.
+   * already), then loads it (`override` on top of the settings, e.g. a suggested build's
+   * device). `false` when it failed or a newer request took over.
    */
-  async use(entry: CatalogEntry): Promise<boolean> {
+  async use(entry: CatalogEntry, override: EngineLoadOptions = {}): Promise<boolean> {
     const request = ++this.#request;
     this.notice = null;
     if (!this.#library.isComplete(entry.id)) {
@@ -91,43 +104,50 @@ export class ChatSession {
       while (this.generating) await new Promise((resolve) => setTimeout(resolve, 200));
       if (request !== this.#request) return false;
     }
-    return this.load(entry, request);
+    return this.load(entry, override, request);
+  }
+
+  #explain(error: EngineError, entry: CatalogEntry | null): EngineError {
+    return entry && this.#hooks.withSuggestion ? this.#hooks.withSuggestion(error, entry) : error;
   }
 
   /** Loads a downloaded model; damaged files are repaired (downloaded again, alone) first. */
-  load(entry: CatalogEntry, request = ++this.#request): Promise<boolean> {
+  load(entry: CatalogEntry, override: EngineLoadOptions = {}, request = ++this.#request): Promise<boolean> {
     this.loading = entry;
     this.preparing = null;
     this.error = null;
     this.failedEntry = null;
-    const run = this.#loads.then(() => (request === this.#request ? this.#load(entry, request) : false));
+    const options = { ...this.#hooks.loadOptions?.(), ...override };
+    const run = this.#loads.then(() => (request === this.#request ? this.#load(entry, options, request) : false));
     this.#loads = run.catch(() => false);
     return run;
   }
 
-  async #load(entry: CatalogEntry, request: number): Promise<boolean> {
+  async #load(entry: CatalogEntry, options: EngineLoadOptions, request: number): Promise<boolean> {
     if (this.generating) await this.stop();
     const current = (): boolean => request === this.#request;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        const result = await this.#engine.load($state.snapshot(entry) as CatalogEntry, (progress) => {
+        const result = await this.#engine.load($state.snapshot(entry) as CatalogEntry, options, (progress) => {
           if (current()) this.loadProgress = progress;
         });
         if (!current()) return false;
         if (result.ok) {
           this.loaded = result.value;
           this.loadedEntry = entry;
+          this.loadedWith = options;
           this.#budget.reset(await measureTemplate(this.#engine));
           this.refreshContext();
-          this.#onLoaded(entry);
+          this.#hooks.onLoaded?.(entry);
           return true;
         }
-        this.error = result.error;
+        this.error = this.#explain(result.error, entry);
         if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
         await this.#library.repair(entry);
       }
       this.loaded = null;
       this.loadedEntry = null;
+      this.loadedWith = null;
       this.failedEntry = entry;
       return false;
     } finally {
@@ -145,6 +165,7 @@ export class ChatSession {
     await this.#engine.unload();
     this.loaded = null;
     this.loadedEntry = null;
+    this.loadedWith = null;
     this.loading = null;
     this.preparing = null;
     this.loadProgress = null;
@@ -229,9 +250,9 @@ export class ChatSession {
     await this.#engine.interrupt();
   }
 
-  #updateContext(dropped?: number, exactTokens?: number): void {
+  #updateContext(dropped?: number, exactTokens?: number, note?: string | null): void {
     const c = this.#conversations.current;
-    this.context = c && this.loaded ? this.#budget.usage(c, this.loaded, dropped, exactTokens) : null;
+    this.context = c && this.loaded ? this.#budget.usage(c, this.loaded, dropped, exactTokens, note) : null;
   }
 
   /** Refreshes the context meter for the open conversation (after switching or changing settings). */
@@ -272,12 +293,14 @@ export class ChatSession {
             this.#budget.widen();
             continue;
           }
-          this.error = outcome.error;
+          this.error = this.#explain(outcome.error, this.loadedEntry);
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, outcome.error.message));
           // A lost GPU takes the model with it: load it again; the conversation is untouched.
           if (outcome.error.name === 'DeviceLostError' && this.loadedEntry) {
             const entry = this.loadedEntry;
-            queueMicrotask(() => void this.load(entry).then((ok) => ok && (this.error = outcome.error)));
+            const shown = this.error;
+            const options = this.loadedWith ?? {};
+            queueMicrotask(() => void this.load(entry, options).then((ok) => ok && (this.error = shown)));
           }
           return;
         }
@@ -286,7 +309,8 @@ export class ChatSession {
         const replyText = this.#conversations.current?.messages.find((m) => m.id === id)?.content ?? '';
         this.#budget.calibrate(prompt, replyText, stats.completionTokens);
         this.#conversations.update((conv) => finishReply(conv, id, stats.finishReason === 'abort' ? 'interrupted' : 'complete', stats));
-        this.#updateContext(fitted.droppedCount, stats.promptTokens ? stats.promptTokens + stats.completionTokens : undefined);
+        this.#budget.settle(c.id, fitted);
+        this.#updateContext(fitted.droppedCount, stats.promptTokens ? stats.promptTokens + stats.completionTokens : undefined, fitted.note);
         return;
       }
     } finally {

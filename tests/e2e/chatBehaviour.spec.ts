@@ -298,7 +298,13 @@ test.describe('chat behaviour at the edges', () => {
       expect((await replies(page).last().getByTestId('message-body').textContent())?.trim()).toBe(PROGRAMMED_REPLY);
     }
     const meter = page.getByTestId('context-meter');
+    // Said in plain words: which turns are left out, and that they stay in the conversation.
     await expect(meter).toContainText(/oldest messages are left out of what the model sees; they stay in the conversation/);
+    await expect(meter).toContainText(/left out of what the model sees; they stay in the conversation\./);
+    // The policy's own note (which turns, and that the cache of the rest is reused) opens from the meter.
+    await meter.getByRole('button', { name: /left out/ }).click();
+    await expect(meter.getByTestId('context-note')).toBeVisible();
+    await expect(meter.getByTestId('context-note')).toContainText(/^The oldest \d+ turns? \(\d+ messages?\) are left out of what the model sees; they stay in the conversation\./);
     expect(Number(await meter.getAttribute('data-dropped'))).toBeGreaterThan(0);
     // Every message is still displayed, in order.
     expect((await shownMessages(page)).map((m) => m.text)).toEqual(sent.flatMap((s) => [s, PROGRAMMED_REPLY]));

@@ -1,11 +1,32 @@
 import type { Page } from '@playwright/test';
-import { expect, expectModelReady, gotoView, modelRow, openApp, startDownload } from './harness';
+import { engineStatus, expect, expectModelReady, gotoView, modelRow, openApp, startDownload } from './harness';
 import type { ModelHost } from '../fixtures/modelHost';
 
-/** Downloads a test model (download and load are one flow), and opens the chat with it loaded. */
-export async function openChatWith(page: Page, host: ModelHost, id: string): Promise<void> {
+/** Where llama.cpp runs GGUF builds: the Settings choice. */
+export type GgufDevice = 'auto' | 'webgpu' | 'cpu';
+
+/**
+ * Downloads a test model (download and load are one flow), and opens the chat with it loaded;
+ * with `device`, where llama.cpp runs GGUF builds is chosen in Settings first.
+ */
+export async function openChatWith(page: Page, host: ModelHost, id: string, device?: GgufDevice): Promise<void> {
   await openApp(page, host);
+  if (device) await chooseGgufDevice(page, device);
   await useModel(page, id);
+}
+
+/** Chooses where llama.cpp runs GGUF builds, in Settings as a user would (used from the next load on). */
+export async function chooseGgufDevice(page: Page, device: GgufDevice): Promise<void> {
+  await gotoView(page, 'Settings');
+  const select = page.getByLabel('Run GGUF builds on', { exact: true });
+  await select.selectOption(device);
+  await expect(select).toHaveValue(device);
+}
+
+/** Starts loading a downloaded model from the models view, as a user would ("Chat with this model"). */
+export async function loadModel(page: Page, id: string): Promise<void> {
+  await gotoView(page, 'Models');
+  await modelRow(page, id).getByRole('button', { name: 'Chat with this model' }).click();
 }
 
 /** Gets a model ready from the models view (downloading it first if needed) and opens the chat. */
@@ -45,6 +66,23 @@ export async function setChatNumber(page: Page, label: 'Temperature' | 'Top-p' |
     await input.blur();
     await expect(input).toHaveValue(String(value));
   });
+}
+
+export { engineStatus };
+
+/** The device line of the artifact panel (label and cores). */
+export function artifactDevice(page: Page) {
+  return page.getByTestId('model-panel').getByTestId('artifact-device');
+}
+
+/** The engine's own account of where the model runs (llama.cpp's, or web-llm's), from the artifact panel. */
+export function runsOnNote(page: Page) {
+  return page.getByTestId('model-panel').getByTestId('runs-on-note');
+}
+
+/** The stats line of the last reply. */
+export function lastReplyStats(page: Page) {
+  return replies(page).last().getByTestId('reply-stats');
 }
 
 /** Types a message and sends it. */

@@ -44,6 +44,8 @@ test('first run: the one primary action on a fresh profile ends with a streamed 
 });
 
 test('reload after a reply: the conversation is shown and the model reloads by itself; a message typed while it loads is kept and sent to the same conversation', async ({ page, host }) => {
+  // Two full replies of the random model (up to 512 tokens each) and a model load: on 2 busy cores this takes over a minute.
+  test.setTimeout(180_000);
   await openApp(page, host);
   await page.getByTestId('start').click();
   await page.getByTestId('licence-dialog').getByRole('checkbox').check();

@@ -1,3 +1,4 @@
+import wllamaPackage from '@wllama/wllama/package.json' with { type: 'json' };
 import { readFile } from 'node:fs/promises';
 import { Template } from '@huggingface/jinja';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY } from '../fixtures/gguf';
@@ -106,5 +107,5 @@ test('the bill of materials validates against CycloneDX 1.6 and its hashes are t
     await expect(row.locator('code[data-hash]')).toHaveText(`${f.hashes[0].content.slice(0, 8)}…${f.hashes[0].content.slice(-4)}`);
     await expect(row.getByRole('button', { name: `Copy the SHA-256 of ${f.name}` })).toBeVisible();
   }
-  expect(bom.components.find((c) => c.type === 'library')).toMatchObject({ name: '@wllama/wllama', version: '3.8.1' });
+  expect(bom.components.find((c) => c.type === 'library')).toMatchObject({ name: '@wllama/wllama', version: wllamaPackage.version });
 });

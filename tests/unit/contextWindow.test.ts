@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineMessage } from '../../workers/shared/chat';
+import { ContextBudget } from '../../src/lib/contextBudget';
 import { estimateTokens, fitContext, isPromptTooLong, type FittedContext } from '../../src/lib/contextWindow';
+import { appendReplyText, appendUser, engineMessages, finishReply, newConversation, startReply } from '../../src/lib/conversation';
 
 /** One token per character makes budgets easy to reason about. */
 const chars = (text: string): number => text.length;
@@ -25,7 +27,7 @@ const history = [sys, u('u1aaaaaaaa'), a('a1aaaaaaaa'), u('u2aaaaaaaa'), a('a2aa
 
 describe('fitContext', () => {
   it('keeps everything when it fits', () => {
-    expect(fit(history, 100, 45)).toEqual({ messages: history, droppedCount: 0, usedTokens: 55 });
+    expect(fit(history, 100, 45)).toEqual({ messages: history, droppedCount: 0, droppedTurns: 0, usedTokens: 55, note: null });
   });
 
   it('drops the oldest whole turn first, keeping the system prompt', () => {
@@ -86,8 +88,8 @@ describe('fitContext', () => {
   });
 
   it('handles empty input and a system prompt alone', () => {
-    expect(fit([], 10, 5)).toEqual({ messages: [], droppedCount: 0, usedTokens: 0 });
-    expect(fit([sys], 10, 5)).toEqual({ messages: [sys], droppedCount: 0, usedTokens: 5 });
+    expect(fit([], 10, 5)).toEqual({ messages: [], droppedCount: 0, droppedTurns: 0, usedTokens: 0, note: null });
+    expect(fit([sys], 10, 5)).toEqual({ messages: [sys], droppedCount: 0, droppedTurns: 0, usedTokens: 5, note: null });
     expect(fitContext([sys], { countTokens: chars, windowTokens: 8, reserveTokens: 5 })).toEqual({
       error: 'prompt-too-long',
       needed: 10,
@@ -111,5 +113,91 @@ describe('fitContext', () => {
     expect(r.usedTokens).toBeLessThanOrEqual(8192 - 1024);
     expect(r.messages.at(-1)).toEqual(long.at(-1));
     expect(r.droppedCount + r.messages.length).toBe(long.length);
+  });
+
+  describe('keeping the cache: blocks and a start that never moves back', () => {
+    // system 5; eight turns of user 10 + reply 10 = 20 each: 165 tokens in all.
+    const eight: EngineMessage[] = [sys];
+    for (let i = 1; i <= 8; i++) eight.push(u(`u${i}`.padEnd(10, 'a')), a(`a${i}`.padEnd(10, 'a')));
+    const budget = (extra: Partial<Parameters<typeof fitContext>[1]>) => ({ countTokens: chars, windowTokens: 150, reserveTokens: 10, ...extra });
+
+    it('drops only what it must without a block size, and says so', () => {
+      const r = fitContext(eight, budget({})) as FittedContext;
+      expect(r.droppedTurns).toBe(2); // 165 > 140: two turns (40) leave 125
+      expect(r.usedTokens).toBe(125);
+      expect(r.note).toBe('The oldest 2 turns (4 messages) are left out of what the model sees; they stay in the conversation. 2 turns were dropped to make room for this reply.');
+    });
+
+    it('drops a block at once so the next turns keep the same start', () => {
+      const first = fitContext(eight, budget({ dropBlockTokens: 40 })) as FittedContext;
+      // Two turns are needed (125 used, 15 free); a block of 40 free takes two more: 85 used.
+      expect(first.droppedTurns).toBe(4);
+      expect(first.usedTokens).toBe(85);
+      expect(first.messages[1]).toEqual(u('u5aaaaaaaa'));
+      expect(first.note).toContain('4 turns were dropped at once to make room for the next few replies');
+
+      // The next turn fits from the same start: nothing more is dropped, the prompt's start is the same.
+      const next = fitContext([...eight, u('u9aaaaaaaa'), a('a9aaaaaaaa')], budget({ dropBlockTokens: 40, droppedTurnsBefore: first.droppedTurns })) as FittedContext;
+      expect(next.droppedTurns).toBe(4);
+      expect(next.messages.slice(0, first.messages.length)).toEqual(first.messages);
+      expect(next.note).toContain('reads on from the same point');
+    });
+
+    it('never starts earlier again, even when the older turns would fit', () => {
+      const r = fitContext(eight, { countTokens: chars, windowTokens: 1000, reserveTokens: 10, droppedTurnsBefore: 3 }) as FittedContext;
+      expect(r.droppedTurns).toBe(3);
+      expect(r.messages[1]).toEqual(u('u4aaaaaaaa'));
+    });
+
+    it('keeps the newest turn even when a block would take it', () => {
+      const r = fitContext(eight, budget({ dropBlockTokens: 1000 })) as FittedContext;
+      expect(r.droppedTurns).toBe(7);
+      expect(r.messages).toEqual([sys, u('u8aaaaaaaa'), a('a8aaaaaaaa')]);
+    });
+
+    it('forgets a start past the end (a shorter branch) and keeps the newest turn', () => {
+      const r = fitContext(eight.slice(0, 5), budget({ droppedTurnsBefore: 9 })) as FittedContext;
+      expect(r.droppedTurns).toBe(1);
+      expect(r.messages.at(-1)).toEqual(a('a2aaaaaaaa'));
+    });
+  });
+});
+
+describe('ContextBudget keeps the start of each conversation', () => {
+  const settings = { systemPrompt: '', temperature: 0.6, topP: 0.9, maxTokens: 30 };
+  const stamp = { id: 'm', revision: 'r', engine: 'wllama' as const };
+  const noTemplate = { base: { specials: 0, chars: 0 }, perMessage: { specials: 0, chars: 0 } };
+  /** A conversation of `turns` turns of 30 characters each way (10 tokens each at 1/3 token per character). */
+  function chatOf(turns: number) {
+    let c = newConversation(settings, null);
+    for (let i = 1; i <= turns; i++) {
+      c = appendUser(c, `u${i}`.padEnd(30, 'a'));
+      c = startReply(c, stamp, `r${i}`);
+      c = appendReplyText(c, `r${i}`, `a${i}`.padEnd(30, 'a'));
+      c = finishReply(c, `r${i}`, 'complete');
+    }
+    return appendUser(c, 'next'.padEnd(30, 'a'));
+  }
+
+  it('moves the window in blocks of a quarter, never back, per conversation, and starts over for a new model', () => {
+    const budget = new ContextBudget();
+    budget.reset(noTemplate);
+    const c = chatOf(8);
+    // 170 tokens into 120 (150 less 30 for the reply): three turns must go, and a fourth so that
+    // a block of 30 (a quarter) is free for the next turns.
+    const first = budget.fit(c, engineMessages(c), 150) as FittedContext;
+    expect(first.droppedTurns).toBe(4);
+    expect(first.note).toContain('dropped at once to make room for the next few replies');
+    budget.settle(c.id, first);
+    // Shorter settings would let earlier turns back in: the start stays where the cache is.
+    const roomier = { ...c, settings: { ...c.settings, maxTokens: 1 } };
+    const again = budget.fit(roomier, engineMessages(roomier), 150) as FittedContext;
+    expect(again.droppedTurns).toBe(4);
+    expect(again.note).toContain('reads on from the same point');
+    // Another conversation, and a new model (an empty cache), start from the beginning.
+    const other = { ...roomier, id: 'other' };
+    expect((budget.fit(other, engineMessages(other), 150) as FittedContext).droppedTurns).toBe(3);
+    budget.reset(noTemplate);
+    expect((budget.fit(roomier, engineMessages(roomier), 150) as FittedContext).droppedTurns).toBe(3);
   });
 });

@@ -81,6 +81,21 @@ describe('continue and stats', () => {
     expect(c.messages[1].stats?.decodeTokensPerS).toBeCloseTo(15 / (5 / 50 + 10 / 25));
     expect(canContinue(c, 'a')).toBe(false);
   });
+  it('says where a reply ran and how much of its prompt came from the cache', () => {
+    const s = stats({ promptTokens: 1510, cachedPromptTokens: 1420, device: 'CPU, 2 threads' });
+    const phrases = describeStats(s);
+    expect(phrases[0]).toBe('on CPU, 2 threads');
+    expect(phrases.at(-1)).toBe('1,420 of 1,510 prompt tokens from cache');
+  });
+  it('keeps, for a continued reply, the cache hits of the prompt it counts and where it ran', () => {
+    let c = newConversation(settings, null);
+    c = appendUser(c, 'hi');
+    c = startReply(c, stamp, 'a');
+    c = finishReply(c, 'a', 'complete', stats({ promptTokens: 40, cachedPromptTokens: 0, device: 'CPU, 2 threads', finishReason: 'length' }));
+    c = resumeReply(c, 'a');
+    c = finishReply(c, 'a', 'complete', stats({ promptTokens: 60, cachedPromptTokens: 55, device: 'CPU, 2 threads' }));
+    expect(c.messages[1].stats).toMatchObject({ promptTokens: 60, cachedPromptTokens: 55, device: 'CPU, 2 threads' });
+  });
   it('leaves out rates that were not measured instead of showing 0.0', () => {
     expect(describeStats(stats({ prefillTokensPerS: 0, promptTokens: 0, decodeTokensPerS: 31.4, completionTokens: 40, finishReason: 'abort' }))).toEqual(['0.10 s to first token', 'decode 31.4 tok/s', '40 completion tokens']);
   });

@@ -4,6 +4,7 @@
  * network for nothing. It fails if an upgrade changes the cache layout or URL scheme we write to.
  */
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MLCEngine, hasModelInCache, deleteModelAllInfoInCache } from '@mlc-ai/web-llm';
 import { defaultTestRepos, startModelHost, type ModelHost } from '../fixtures/modelHost';
@@ -134,5 +135,17 @@ describe('web-llm 0.2.86 cache contract', () => {
     await deleteModelAllInfoInCache(entry.id, config);
     expect(await hasModelInCache(entry.id, config)).toBe(false);
     expect(requested).toEqual([]);
+  });
+});
+
+describe('web-llm multi-round reuse (what webllmReusedTokens mirrors)', () => {
+  const lib = readFileSync('node_modules/@mlc-ai/web-llm/lib/index.js', 'utf8');
+  it('keeps its KV cache only for the same conversation after a reply that ended on its own', () => {
+    const condition = /if \(!reuseKVCache \|\|\s*previousFinishReason === "abort" \|\|\s*previousFinishReason === "length" \|\|\s*!compareConversationObject\(oldConv, newConv\)\) \{/;
+    expect(condition.test(lib), 'the reset condition in preparePrefillInput').toBe(true);
+    expect(lib.includes('log.info("Multiround chatting, reuse KVCache.");'), 'the reuse branch').toBe(true);
+  });
+  it('reports as prompt tokens only what it prefilled this round', () => {
+    expect(lib.includes('const promptTokens = pipeline.getCurRoundPrefillTotalTokens();'), 'usage.prompt_tokens is this round').toBe(true);
   });
 });

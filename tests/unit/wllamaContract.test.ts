@@ -1,34 +1,106 @@
 /**
- * Contract with @wllama/wllama 3.8.1 (pinned): the entry and wasm paths we import, and the
- * methods the CPU engine calls. Real generation through them is proved by the browser tests;
- * this fails fast, with a clear message, when an upgrade moves or renames them.
+ * Contract with @wllama/wllama 3.13.0 (pinned): the entry and wasm we import, the methods and
+ * load options the GGUF engine relies on, the llama.cpp log lines it reads to know where the
+ * model runs, and that a null compat never reaches for the CDN build. Real generation through
+ * them is proved by the browser tests; this fails fast, with a clear message, on an upgrade.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import wllamaPackage from '@wllama/wllama/package.json' with { type: 'json' };
+import { placementDevices, readPlacement } from '../../workers/engine/llamaLog';
 
 const root = 'node_modules/@wllama/wllama';
+const bundle = readFileSync(`${root}/esm/index.js`, 'utf8');
+const wasm = readFileSync(`${root}/esm/wasm/wllama.wasm`);
+const wasmText = wasm.toString('latin1');
 
-describe('wllama 3.8.1 contract', () => {
+/** printf enough for llama.cpp's log lines: %s, %Ns, %d, %zu, %N.Nf. */
+function printf(format: string, ...args: (string | number)[]): string {
+  let i = 0;
+  return format.replace(/%(-?\d*)(?:\.(\d+))?(s|d|zu|f)/g, (_m, width: string, precision: string | undefined, type: string) => {
+    const value = args[i++];
+    const text = type === 'f' ? Number(value).toFixed(Number(precision ?? 6)) : String(value);
+    return text.padStart(Number(width || 0));
+  });
+}
+
+describe('wllama 3.13.0 contract', () => {
   it('is the pinned version', () => {
-    expect(wllamaPackage.version).toBe('3.8.1');
+    expect(wllamaPackage.version).toBe('3.13.0');
   });
 
   it('ships the ESM bundle and the wasm at the paths the engine imports', () => {
-    expect(existsSync(`${root}/esm/index.js`)).toBe(true);
+    expect(wllamaPackage.exports['.'].import.default).toBe('./esm/index.js');
+    expect(wllamaPackage.exports['./*']).toBe('./*');
     expect(existsSync(`${root}/esm/index.d.ts`)).toBe(true);
-    const wasm = readFileSync(`${root}/esm/wasm/wllama.wasm`);
     expect([...wasm.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
   });
 
-  it('declares every method the CPU engine calls', () => {
+  it('serves a wasm from the same llama.cpp build as the bundle (its version check passes)', () => {
+    const version = /LIBLLAMA_VERSION = "b\d+-([0-9a-f]+)"/.exec(bundle)?.[1];
+    expect(version, 'LIBLLAMA_VERSION in esm/index.js').toBeTruthy();
+    expect(wasmText.includes(version ?? '-'), `wasm built from llama.cpp ${version}`).toBe(true);
+  });
+
+  it('declares every method and option the GGUF engine uses', () => {
     const types = readFileSync(`${root}/esm/wllama.d.ts`, 'utf8');
     for (const method of ['setCompat(', 'loadModel(', 'getChatTemplate(', 'mustAddBosToken(', 'createCompletion(', 'isMultithread(', 'getNumThreads(', 'exit(']) {
       expect(types, method).toContain(method);
     }
-    // Streaming completions and abort: the engine relies on both.
+    const load = readFileSync(`${root}/esm/types/types.d.ts`, 'utf8');
+    for (const option of ['n_ctx?: number', 'n_threads?: number', 'n_gpu_layers?: number', 'n_parallel?: number', 'n_cache_reuse?: number']) expect(load, option).toContain(option);
+    // Streaming completions, abort, and the cache and speed figures of every reply.
     const params = readFileSync(`${root}/esm/types/oai-compat.d.ts`, 'utf8');
     expect(params).toMatch(/RawCompletionParams = \{\s*prompt: string \| string\[\];\s*stream\?: boolean;[\s\S]*abortSignal\?: AbortSignal;/);
-    expect(params).toContain('predicted_per_second: number;');
+    for (const field of ['cache_n: number;', 'prompt_n: number;', 'predicted_per_second: number;', 'cached_tokens: number;']) expect(params, field).toContain(field);
+  });
+
+  it('keeps llama.cpp off WebGPU entirely for n_gpu_layers 0, and passes the load options through', () => {
+    expect(/if \(params\.n_gpu_layers === 0\) \{\s*(\/\/[^\n]*\s*)?workerResources\.noWebGPU = true;/.test(bundle), 'n_gpu_layers 0 sets noWebGPU').toBe(true);
+    for (const option of [/n_gpu_layers: \(\w+ = params\.n_gpu_layers\) != null \? \w+ : 99999/, /n_parallel: \(\w+ = params\.n_parallel\) != null/, /n_cache_reuse: params\.n_cache_reuse/]) {
+      expect(option.test(bundle), String(option)).toBe(true);
+    }
+  });
+
+  it('never loads the CDN compat build once compat is null (Chromium has JSPI and Memory64)', () => {
+    expect(bundle.includes('this.compat = compat === "default" ? WasmCompatFromCDN : compat;'), 'setCompat(null) clears compat').toBe(true);
+    expect(/if \(needCompat\(\)\) \{\s*if \(!this\.compat\) \{/.test(bundle), 'no compat, no CDN').toBe(true);
+    // The only remote code the bundle names is that compat build.
+    const remote = [...new Set(bundle.match(/https:\/\/cdn[^"'`\s]*/g) ?? [])];
+    expect(remote).toEqual(['https://cdn.jsdelivr.net/npm/@wllama/wllama-compat@3.13.0/wasm/wllama.js', 'https://cdn.jsdelivr.net/npm/@wllama/wllama-compat@3.13.0/wasm/wllama.wasm']);
+  });
+
+  it('forwards the native log to the logger (INFO lines to debug) when it is not suppressed', () => {
+    expect(bundle.includes("level: (matched[1] === 'INFO' ? 'debug' : matched[1]).toLowerCase()"), 'INFO lines go to debug').toBe(true);
+    expect(bundle.includes('if (verb.endsWith("debug")) this.logger.debug(...args);'), 'debug reaches the logger').toBe(true);
+  });
+
+  // The log lines the engine reads, as the pinned llama.cpp prints them: rendered from the
+  // format strings in the wasm and read back by the engine's parser.
+  const formats = {
+    model: '%s: %12s model buffer size = %8.2f MiB',
+    kv: '%s: %10s KV buffer size = %8.2f MiB',
+    offloaded: '%s: offloaded %d/%d layers to GPU',
+    alloc: '%s: failed to allocate %s buffer of size %zu',
+    noAdapter: 'ggml_webgpu: Failed to get an adapter: %s',
+    lost: 'ggml_webgpu: Device lost! Reason: %d, Message: %s',
+  };
+
+  it('still prints the log lines the engine reads', () => {
+    for (const [name, format] of Object.entries(formats)) expect(wasmText.includes(format), `${name}: "${format}" in the wasm`).toBe(true);
+  });
+
+  it('reads those lines as the wasm renders them', () => {
+    const cpu = readPlacement([printf(formats.model, 'load_tensors', 'CPU', 231.04), printf(formats.kv, 'llama_kv_cache', 'CPU', 16)]);
+    expect(placementDevices(cpu)).toEqual({ model: 'cpu', kv: 'cpu' });
+    const gpu = readPlacement([
+      printf(formats.offloaded, 'load_tensors', 9, 9),
+      printf(formats.model, 'load_tensors', 'CPU_Mapped', 62.5),
+      printf(formats.model, 'load_tensors', 'WebGPU', 168.54),
+      printf(formats.kv, 'llama_kv_cache', 'WebGPU', 16),
+    ]);
+    expect(placementDevices(gpu)).toEqual({ model: 'webgpu', kv: 'webgpu' });
+    const failed = readPlacement([printf(formats.alloc, 'alloc_tensor_range', 'WebGPU', 268435456), printf(formats.lost, 2, 'destroyed'), printf(formats.noAdapter, 'none')]);
+    expect(failed).toMatchObject({ allocationFailure: { backend: 'WebGPU', bytes: 268435456 }, deviceLost: 'Reason: 2, Message: destroyed', gpuProblem: 'none' });
   });
 });

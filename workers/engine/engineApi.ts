@@ -1,7 +1,9 @@
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../shared/chat';
+import type { DeviceReport } from '../shared/device';
+import { probeDevice } from '../shared/deviceProbe';
 import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
-import type { GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { missingFiles, readFileBlob, readManifest } from '../store/storeReader';
 import type { ChatEngine } from './types';
 import { WebllmEngine } from './webllmEngine';
@@ -9,6 +11,14 @@ import { WllamaEngine } from './wllamaEngine';
 
 let engine: ChatEngine | null = null;
 let generation: AbortController | null = null;
+/** The device as this worker sees it (its GPU limits judge allocation failures). */
+let device: DeviceReport | null = null;
+
+/** An error the engine already typed (a fit check), or whatever it threw, classified. */
+function typed(error: unknown): EngineError {
+  const fit = (error as { fit?: EngineError } | null)?.fit;
+  return fit ?? classifyEngineError(error, device ?? undefined);
+}
 
 function fail<T>(error: EngineError): EngineResult<T> {
   return { ok: false, error };
@@ -20,12 +30,21 @@ async function verifiedJson<T>(modelId: string, path: string): Promise<T> {
   return blob ? (JSON.parse(await blob.text()) as T) : ({} as T);
 }
 
-// Pieces of a reply are posted in batches: one message per ~16 ms instead of per token.
+/**
+ * How often the page gets the text of a reply being generated. The first piece goes at once (the
+ * time to first token is what the user waits for); after it, one message per interval. Every
+ * message makes the page render the reply again, on a main thread that shares the cores with
+ * llama.cpp's threads: at one message per token the page took ~30% of a core during a reply and
+ * decode ran at 0.68x of wllama alone (npm run bench); ten a second still reads as streaming.
+ */
+const replyBatchMs = 100;
+
 // `flush` resolves once the page has received every piece: the callback travels on its own
 // message port, so without waiting the final result could overtake the last pieces.
 function batcher(onText: (text: string) => unknown): { push(text: string): void; flush(): Promise<void> } {
   let pending = '';
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let sentAny = false;
   const delivered: Promise<unknown>[] = [];
   const send = (): void => {
     if (timer) clearTimeout(timer);
@@ -36,7 +55,12 @@ function batcher(onText: (text: string) => unknown): { push(text: string): void;
   return {
     push(text) {
       pending += text;
-      timer ??= setTimeout(send, 16);
+      if (!sentAny) {
+        sentAny = true;
+        send();
+        return;
+      }
+      timer ??= setTimeout(send, replyBatchMs);
     },
     async flush() {
       send();
@@ -45,14 +69,14 @@ function batcher(onText: (text: string) => unknown): { push(text: string): void;
   };
 }
 
-/** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (CPU). */
+/** The engine worker's API: one model at a time, on web-llm (WebGPU) or wllama (llama.cpp: CPU or WebGPU). */
 export const engineApi = {
   /**
    * Loads a downloaded model. Every file must be present with its recorded size first; files
    * that are not are reported (this worker never writes the store), so the page can have the
    * store drop and download them again before trying again.
    */
-  async load(entry: CatalogEntry, onProgress?: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
+  async load(entry: CatalogEntry, options: EngineLoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
     await engineApi.unload();
     onProgress?.({ phase: 'checking', fraction: 0, text: 'Checking the stored files' });
     const manifest = await readManifest(entry.id);
@@ -65,22 +89,26 @@ export const engineApi = {
       });
     }
     try {
+      device = await probeDevice();
       if (entry.engine === 'wllama') {
         // A split GGUF is several weight files, in order; llama.cpp reads them as one model.
         const weights = manifest.files.filter((f) => f.role === 'weights');
         const blobs = await Promise.all(weights.map((w) => readFileBlob(entry.id, w.path)));
         if (weights.length === 0 || blobs.some((b) => !b)) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights.map((w) => w.path) });
-        onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into the CPU engine' });
-        engine = await WllamaEngine.load(entry, blobs as Blob[]);
+        onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into llama.cpp' });
+        engine = await WllamaEngine.load(entry, blobs as Blob[], options, device);
       } else {
-        const chatConfig = await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json');
-        engine = await WebllmEngine.load(entry, manifest, chatConfig, (fraction, text) => onProgress?.({ phase: 'loading', fraction, text }));
+        const files = {
+          chatConfig: await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json'),
+          tensorCache: await verifiedJson<unknown>(entry.id, 'tensor-cache.json'),
+        };
+        engine = await WebllmEngine.load(entry, manifest, files, device, (fraction, text) => onProgress?.({ phase: 'loading', fraction, text }));
       }
       onProgress?.({ phase: 'loading', fraction: 1, text: 'Ready' });
       return { ok: true, value: engine.loaded };
     } catch (error) {
       engine = null;
-      return fail(classifyEngineError(error));
+      return fail(typed(error));
     }
   },
 
@@ -111,7 +139,7 @@ export const engineApi = {
       return { ok: true, value: result };
     } catch (error) {
       await batch.flush();
-      return fail(classifyEngineError(error));
+      return fail(typed(error));
     } finally {
       if (generation === controller) generation = null;
     }

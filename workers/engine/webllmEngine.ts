@@ -3,10 +3,12 @@ import webllmPackage from '@mlc-ai/web-llm/package.json';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
 import type { ModelManifest } from '../shared/storeProtocol';
+import type { DeviceReport } from '../shared/device';
 import type { LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { checkGpuFit, largestMlcTensor } from '../shared/gpuFit';
 import type { ChatEngine } from './types';
 import { webllmAppConfig } from './webllmConfig';
-import { probeDevice } from '../shared/deviceProbe';
+import { webllmReusedTokens, type WebllmKvState } from './webllmReuse';
 
 interface ChatConfigFile {
   conv_template?: unknown;
@@ -22,22 +24,36 @@ interface ChatConfigFile {
 export class WebllmEngine implements ChatEngine {
   readonly loaded: LoadedModel;
   readonly #engine: MLCEngine;
+  /** What web-llm's KV cache holds after the last reply, to count what the next one reuses. */
+  #kv: WebllmKvState | null = null;
 
   private constructor(engine: MLCEngine, loaded: LoadedModel) {
     this.#engine = engine;
     this.loaded = loaded;
   }
 
-  /** Loads an MLC build whose files the store placed in web-llm's cache. */
-  static async load(entry: CatalogEntry, manifest: ModelManifest, chatConfig: ChatConfigFile, onProgress: (fraction: number, text: string) => void): Promise<WebllmEngine> {
+  /**
+   * Loads an MLC build whose files the store placed in web-llm's cache. web-llm checks the
+   * adapter only after instantiating the model library; checking first (WebGPU, shader-f16, the
+   * largest tensor against the GPU's buffer limits) gives the clear error at once and spares
+   * compiling a library that cannot run.
+   */
+  static async load(
+    entry: CatalogEntry,
+    manifest: ModelManifest,
+    files: { chatConfig: ChatConfigFile; tensorCache: unknown },
+    device: DeviceReport,
+    onProgress: (fraction: number, text: string) => void,
+  ): Promise<WebllmEngine> {
     const started = performance.now();
-    // web-llm checks the adapter only after instantiating the model library; checking first
-    // gives the clear error at once and spares compiling a library that cannot run.
-    const device = await probeDevice();
+    const { chatConfig } = files;
     if (!device.webgpu) throw Object.assign(new Error(`WebGPU is not available: ${device.webgpuProblem}`), { name: 'WebGPUNotAvailableError' });
     if (entry.requiredFeatures.includes('shader-f16') && !device.shaderF16) {
       throw Object.assign(new Error('This model requires the WebGPU feature shader-f16, which this GPU does not offer.'), { name: 'ShaderF16SupportError' });
     }
+    const need = largestMlcTensor(files.tensorCache);
+    const tooLarge = need && checkGpuFit(need, device);
+    if (tooLarge) throw Object.assign(new Error(tooLarge.message), { name: 'TooLargeForDeviceError', fit: tooLarge });
     const engine = new MLCEngine({
       appConfig: webllmAppConfig(entry, manifest),
       initProgressCallback: (report) => onProgress(report.progress, report.text),
@@ -49,6 +65,14 @@ export class WebllmEngine implements ChatEngine {
       engine: 'webllm',
       engineLibrary: { name: '@mlc-ai/web-llm', version: webllmPackage.version },
       engineVersion: `@mlc-ai/web-llm ${webllmPackage.version} (WebGPU)`,
+      runsOn: {
+        device: 'webgpu',
+        kvDevice: 'webgpu',
+        threads: null,
+        requested: 'webgpu',
+        label: 'WebGPU',
+        note: `web-llm runs on WebGPU only${device.adapter?.description || device.adapter?.vendor ? `, here on ${device.adapter.description || device.adapter.vendor}` : ''}.`,
+      },
       contextWindow: entry.contextWindow,
       chatTemplate: JSON.stringify(chatConfig.conv_template ?? {}, null, 2),
       defaults: { temperature: chatConfig.temperature ?? 0.6, topP: chatConfig.top_p ?? 0.9, maxTokens: 1024 },
@@ -71,6 +95,8 @@ export class WebllmEngine implements ChatEngine {
     let pieces = 0;
     let finishReason: ReplyStats['finishReason'] = 'stop';
     const stats: Partial<ReplyStats> = {};
+    const reused = webllmReusedTokens(this.#kv, messages);
+    let reply = '';
     const stop = (): void => void this.#engine.interruptGenerate();
     signal.addEventListener('abort', stop, { once: true });
     try {
@@ -87,6 +113,7 @@ export class WebllmEngine implements ChatEngine {
         const text = choice?.delta?.content;
         if (text) {
           firstTokenAt ??= performance.now();
+          reply += text;
           pieces += 1;
           onText(text);
         }
@@ -106,16 +133,22 @@ export class WebllmEngine implements ChatEngine {
     // Stopped before web-llm reported usage: count and time the pieces received ourselves.
     stats.completionTokens ||= pieces;
     if (!stats.decodeTokensPerS && firstTokenAt !== null && pieces > 1) stats.decodeTokensPerS = (pieces - 1) / ((endedAt - firstTokenAt) / 1000);
+    // web-llm counts only the tokens it prefilled this round; the rest came from its cache.
+    const promptTokens = (stats.promptTokens ?? 0) + reused;
+    const ended = signal.aborted ? 'abort' : finishReason;
+    this.#kv = { messages: [...messages, { role: 'assistant', content: reply }], tokens: promptTokens + (stats.completionTokens ?? 0), finishedCleanly: ended === 'stop' };
     return {
-      prompt: { ...(await this.formatPrompt(messages)), tokens: stats.promptTokens ?? null },
+      prompt: { ...(await this.formatPrompt(messages)), tokens: stats.promptTokens === undefined ? null : promptTokens },
       stats: {
-        promptTokens: stats.promptTokens ?? 0,
+        promptTokens,
+        cachedPromptTokens: reused,
+        device: this.loaded.runsOn.label,
         completionTokens: stats.completionTokens ?? 0,
         timeToFirstTokenS: firstTokenAt === null ? totalS : (firstTokenAt - started) / 1000,
         prefillTokensPerS: stats.prefillTokensPerS ?? 0,
         decodeTokensPerS: stats.decodeTokensPerS ?? 0,
         totalS,
-        finishReason: signal.aborted ? 'abort' : finishReason,
+        finishReason: ended,
       },
     };
   }

@@ -1,62 +1,123 @@
 import { Template } from '@huggingface/jinja';
-// The package's `main` points at a file it does not ship; its built ESM bundle is the entry.
-import { Wllama } from '@wllama/wllama/esm/index.js';
+import { Wllama } from '@wllama/wllama';
 import wllamaPackage from '@wllama/wllama/package.json';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
-import type { GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { LlamaLog, readPlacement } from './llamaLog';
+import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
 
-const quiet = { debug() {}, log() {}, warn() {}, error: console.error.bind(console) };
+// Chunks of at least this many tokens found later in the cache are shifted into place instead of
+// computed again, so dropping the oldest turns keeps the KV cache of the turns that stay.
+const cacheReuseChunk = 64;
 
-/** Threads for llama.cpp: several when the page is cross-origin isolated, else one. */
-function threadCount(): number {
-  if (!self.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+/** The context window to configure: the option when given, within what the model was trained for. */
+function contextWindowFor(entry: CatalogEntry, options: EngineLoadOptions): number {
+  const wanted = options.contextWindow ?? entry.contextWindow;
+  return Math.max(256, Math.min(Math.floor(wanted), entry.trainedContextWindow || wanted));
+}
+
+/** The device llama.cpp is asked for, and why. */
+function deviceRequest(options: EngineLoadOptions, device: DeviceReport): DeviceRequest {
+  const choice = options.ggufDevice ?? 'auto';
+  if (choice !== 'auto') return { device: choice, chosenByUser: true };
+  const auto = autoGgufDevice(device);
+  const why = auto === 'webgpu' ? 'this GPU supports WebGPU' : !device.webgpu ? 'WebGPU is not available in this browser' : 'the only WebGPU adapter is a software fallback, slower than the CPU';
+  return { device: auto, chosenByUser: false, why };
+}
+
+/** Raised when llama.cpp could not allocate a buffer on the GPU it was given. */
+export class GpuAllocationError extends Error {
+  override name = 'GpuAllocationError';
+  constructor(readonly bytes: number | null, cause: unknown) {
+    super(`llama.cpp could not allocate a WebGPU buffer${bytes ? ` of ${bytes} bytes` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }
 
 /**
- * The CPU engine: llama.cpp in WebAssembly (wllama), fed the verified GGUF bytes as a Blob
- * straight from our store (no request, no second copy). We render the GGUF's own chat template
- * and give llama.cpp that exact text, so the "raw prompt" the user sees is what the model reads.
+ * The GGUF engine: llama.cpp in WebAssembly (wllama), on the CPU or on WebGPU, fed the verified
+ * GGUF bytes as a Blob straight from our store (no request, no second copy). We render the GGUF's
+ * own chat template and give llama.cpp that exact text, so the "raw prompt" the user sees is what
+ * the model reads. One slot: every turn reuses the KV cache of the prompt it shares with the last.
  */
 export class WllamaEngine implements ChatEngine {
   readonly loaded: LoadedModel;
   readonly #wllama: Wllama;
+  readonly #log: LlamaLog;
   readonly #template: Template;
   readonly #addsBos: boolean;
 
-  private constructor(wllama: Wllama, template: string, loaded: LoadedModel) {
+  private constructor(wllama: Wllama, log: LlamaLog, template: string, loaded: LoadedModel) {
     this.#wllama = wllama;
+    this.#log = log;
     this.#template = new Template(template);
     this.#addsBos = wllama.mustAddBosToken();
     this.loaded = loaded;
   }
 
-  /** Loads a GGUF (or a split GGUF's parts, in order) from verified bytes. */
-  static async load(entry: CatalogEntry, gguf: Blob[]): Promise<WllamaEngine> {
+  /** Loads a GGUF (or a split GGUF's parts, in order) from verified bytes on the device asked for (or chosen for this device). */
+  static async load(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport): Promise<WllamaEngine> {
+    const request = deviceRequest(options, device);
+    try {
+      return await WllamaEngine.#loadOn(entry, gguf, options, device, request);
+    } catch (error) {
+      // Hearth's own choice of the GPU did not fit it: the CPU has no buffer limits.
+      if (error instanceof GpuAllocationError && !request.chosenByUser) {
+        const why = `the model did not fit this GPU${error.bytes ? ` (a ${Math.round(error.bytes / 1e6)} MB buffer failed)` : ''}`;
+        return WllamaEngine.#loadOn(entry, gguf, options, device, { device: 'cpu', chosenByUser: false, why });
+      }
+      throw error;
+    }
+  }
+
+  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest): Promise<WllamaEngine> {
     const started = performance.now();
+    const log = new LlamaLog();
     // Our own wasm, served by the app; compat builds would come from a CDN, so never use them.
-    const wllama = new Wllama({ default: new URL(wasmUrl, self.location.href).href }, { logger: quiet, suppressNativeLog: true, allowOffline: true });
+    // The native log is kept: it is where llama.cpp says which device holds the model.
+    const wllama = new Wllama({ default: new URL(wasmUrl, self.location.href).href }, { logger: log.logger, suppressNativeLog: false, allowOffline: true });
     wllama.setCompat(null);
-    const threads = threadCount();
-    await wllama.loadModel(gguf, { n_ctx: entry.contextWindow, n_threads: threads });
+    const threads = threadsToUse(device, options.threads);
+    const contextWindow = contextWindowFor(entry, options);
+    try {
+      await wllama.loadModel(gguf, {
+        n_ctx: contextWindow,
+        n_threads: threads,
+        // 0 keeps llama.cpp off WebGPU entirely (wllama then never opens a GPU device).
+        n_gpu_layers: request.device === 'cpu' ? 0 : 999,
+        // One conversation at a time: one slot, so each turn finds the last turn's cache.
+        n_parallel: 1,
+        n_cache_reuse: cacheReuseChunk,
+      });
+    } catch (error) {
+      await wllama.exit().catch(() => {});
+      const failure = readPlacement(log.lines).allocationFailure;
+      if (failure && /webgpu/i.test(failure.backend)) throw new GpuAllocationError(failure.bytes, error);
+      throw error;
+    }
+    const placement = readPlacement(log.lines);
+    log.loaded();
     const template = wllama.getChatTemplate();
     if (!template) {
       await wllama.exit();
       throw new Error('This GGUF has no chat template (tokenizer.chat_template).');
     }
-    return new WllamaEngine(wllama, template, {
+    const usedThreads = wllama.isMultithread() ? wllama.getNumThreads() : 1;
+    const runsOn = llamaRunsOn(placement, request, usedThreads);
+    return new WllamaEngine(wllama, log, template, {
       modelId: entry.id,
       engine: 'wllama',
       engineLibrary: { name: '@wllama/wllama', version: wllamaPackage.version },
-      engineVersion: `@wllama/wllama ${wllamaPackage.version} (llama.cpp, WebAssembly, ${wllama.isMultithread() ? `${wllama.getNumThreads()} threads` : '1 thread'})`,
-      contextWindow: entry.contextWindow,
+      engineVersion: `@wllama/wllama ${wllamaPackage.version} (llama.cpp, ${runsOn.label})`,
+      runsOn,
+      contextWindow,
       chatTemplate: template,
       // Llama 3.2 Instruct's generation_config.json: temperature 0.6, top_p 0.9.
-      defaults: { temperature: 0.6, topP: 0.9, maxTokens: Math.min(1024, Math.floor(entry.contextWindow / 2)) },
-      threads: wllama.getNumThreads(),
+      defaults: { temperature: 0.6, topP: 0.9, maxTokens: Math.min(1024, Math.floor(contextWindow / 2)) },
+      threads: usedThreads,
       canContinue: true,
       loadMs: performance.now() - started,
     });
@@ -83,6 +144,7 @@ export class WllamaEngine implements ChatEngine {
     let firstTokenAt: number | null = null;
     let finishReason: ReplyStats['finishReason'] = 'stop';
     let promptTokens = 0;
+    let cachedTokens: number | undefined;
     let completionTokens = 0;
     let prefillPerS = 0;
     let decodePerS = 0;
@@ -107,16 +169,18 @@ export class WllamaEngine implements ChatEngine {
         if (chunk.usage) {
           promptTokens = chunk.usage.prompt_tokens;
           completionTokens = chunk.usage.completion_tokens;
+          cachedTokens ??= chunk.usage.prompt_tokens_details?.cached_tokens;
         }
         if (chunk.timings) {
           prefillPerS = chunk.timings.prompt_per_second;
           decodePerS = chunk.timings.predicted_per_second;
+          cachedTokens = chunk.timings.cache_n;
           promptTokens ||= chunk.timings.prompt_n + chunk.timings.cache_n;
           completionTokens ||= chunk.timings.predicted_n;
         }
       }
     } catch (error) {
-      if (!signal.aborted && !(error instanceof Error && error.name === 'AbortError')) throw error;
+      if (!signal.aborted && !(error instanceof Error && error.name === 'AbortError')) throw this.#explain(error);
       finishReason = 'abort';
     }
     const endedAt = performance.now();
@@ -136,9 +200,19 @@ export class WllamaEngine implements ChatEngine {
         prefillTokensPerS: prefillPerS,
         decodeTokensPerS: decodePerS,
         totalS,
+        ...(cachedTokens !== undefined ? { cachedPromptTokens: cachedTokens } : {}),
+        device: this.loaded.runsOn.label,
         finishReason,
       },
     };
+  }
+
+  /** A generation failure, named by what llama.cpp logged just before (a lost GPU says so there). */
+  #explain(error: unknown): unknown {
+    const recent = readPlacement(this.#log.lines);
+    if (recent.deviceLost) return Object.assign(new Error(`The WebGPU device was lost: ${recent.deviceLost}`), { name: 'DeviceLostError' });
+    if (recent.allocationFailure) return new GpuAllocationError(recent.allocationFailure.bytes, error);
+    return error;
   }
 
   async unload(): Promise<void> {

@@ -25,6 +25,10 @@ export interface ReplyStats {
   prefillTokensPerS: number;
   decodeTokensPerS: number;
   totalS: number;
+  /** Prompt tokens whose KV cache was reused from earlier turns (not computed again). */
+  cachedPromptTokens?: number;
+  /** Where the reply was computed, e.g. `CPU, 2 threads` (the loaded model's `runsOn.label`). */
+  device?: string;
   /** Why the reply ended. */
   finishReason: 'stop' | 'length' | 'abort' | 'error';
 }

@@ -7,10 +7,23 @@ export type EngineErrorName =
   | 'ShaderF16MissingError'
   | 'DeviceLostError'
   | 'OutOfMemoryError'
+  | 'TooLargeForDeviceError'
   | 'ModelLibraryError'
   | 'ContextOverflowError'
   | 'ModelNotReadyError'
   | 'EngineError';
+
+/** A build to try instead, as data the UI can offer (which entry, and on which device). */
+export interface BuildSuggestion {
+  entryId: string;
+  entryName: string;
+  /** For a GGUF entry: where llama.cpp should run it. */
+  ggufDevice?: 'webgpu' | 'cpu';
+  /** Why it fits, in plain words. */
+  reason: string;
+  /** Whether it is already downloaded. */
+  downloaded: boolean;
+}
 
 export interface EngineError {
   name: EngineErrorName;
@@ -22,13 +35,33 @@ export interface EngineError {
   /** For ContextOverflowError. */
   neededTokens?: number;
   windowTokens?: number;
+  /** For TooLargeForDeviceError: the GPU buffer the model needs, and the device's limit. */
+  neededBytes?: number;
+  limitBytes?: number;
+  limitName?: 'maxBufferSize' | 'maxStorageBufferBindingSize';
+  /** A build that fits this device, when one is known (added by the page, which has the catalog). */
+  suggestion?: BuildSuggestion;
 }
 
 /** A call that either gives a value or a typed engine error. */
 export type EngineResult<T> = { ok: true; value: T } | { ok: false; error: EngineError };
 
+/** The GPU limits an allocation failure is judged against. */
+export interface GpuLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** Bytes a failed allocation asked for, from `GpuAllocationError` or its message. */
+function failedBytes(error: unknown, text: string): number | null {
+  const bytes = (error as { bytes?: unknown } | null)?.bytes;
+  if (typeof bytes === 'number') return bytes;
+  const match = /buffer of (?:size )?(\d+)(?: bytes)?/i.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
 /** Classifies whatever an engine threw into one of our typed errors. */
-export function classifyEngineError(error: unknown): EngineError {
+export function classifyEngineError(error: unknown, limits?: GpuLimits): EngineError {
   const name = error instanceof Error ? error.name : '';
   const detail = error instanceof Error ? error.message : String(error);
   const text = `${name} ${detail}`;
@@ -38,11 +71,29 @@ export function classifyEngineError(error: unknown): EngineError {
   if (name === 'ShaderF16SupportError' || /shader-f16/i.test(text)) {
     return { name: 'ShaderF16MissingError', message: 'This GPU lacks 16-bit shader support (shader-f16), which this build needs.', detail };
   }
-  if (name === 'DeviceLostError' || /device (was )?lost/i.test(text)) {
+  if (name === 'DeviceLostError' || /device (was |is )?lost/i.test(text)) {
     return { name: 'DeviceLostError', message: 'The GPU stopped responding (device lost).', detail };
   }
-  if (/out of memory|OutOfMemory|allocation failed|RangeError: Array buffer allocation|Cannot allocate/i.test(text)) {
+  if (name === 'GpuAllocationError' || /failed to allocate \S*webgpu\S* buffer/i.test(text)) {
+    const bytes = failedBytes(error, text);
+    if (bytes !== null && limits && bytes > limits.maxBufferSize) {
+      return {
+        name: 'TooLargeForDeviceError',
+        message: 'This model needs a larger GPU buffer than this device allows.',
+        detail,
+        neededBytes: bytes,
+        limitBytes: limits.maxBufferSize,
+        limitName: 'maxBufferSize',
+      };
+    }
+    return { name: 'OutOfMemoryError', message: 'The GPU ran out of memory for this model.', detail, ...(bytes !== null ? { neededBytes: bytes } : {}) };
+  }
+  if (/out of memory|OutOfMemory|allocation failed|Array buffer allocation failed|Cannot allocate|could not allocate memory|failed to allocate/i.test(text)) {
     return { name: 'OutOfMemoryError', message: 'The device ran out of memory for this model.', detail };
+  }
+  const overflow = /request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/.exec(text);
+  if (overflow) {
+    return { name: 'ContextOverflowError', message: 'The conversation is longer than the model can read at once.', detail, neededTokens: Number(overflow[1]), windowTokens: Number(overflow[2]) };
   }
   if (name === 'ContextWindowSizeExceededError' || /context (window|size|length).*(exceed|too)|exceed[a-z]* (the )?(available )?context/i.test(text)) {
     return { name: 'ContextOverflowError', message: 'The conversation is longer than the model can read at once.', detail };

@@ -4,6 +4,7 @@
  */
 import type { EngineKind } from './catalog';
 import type { ReplyStats, SamplingSettings } from './chat';
+import type { GgufDeviceChoice } from './device';
 
 /** Loading progress in our own terms. */
 export interface LoadProgress {
@@ -12,14 +13,47 @@ export interface LoadProgress {
   text: string;
 }
 
+/** How to load a model; every field is optional (the engine chooses for this device). */
+export interface EngineLoadOptions {
+  /** Where the GGUF engine (llama.cpp) runs: `auto` follows the device's recommendation. */
+  ggufDevice?: GgufDeviceChoice;
+  /** CPU threads for llama.cpp; by default as many as help on this device (`cpuThreads`). */
+  threads?: number;
+  /** Context window in tokens, at most the trained one; by default the catalog entry's. */
+  contextWindow?: number;
+}
+
+/** Where work can run: a chip, both (some layers on each), or not reported by the engine. */
+export type ComputeDevice = 'webgpu' | 'cpu' | 'mixed' | 'unknown';
+
+/** Where a loaded model actually runs, as the engine reported it (not what was asked). */
+export interface RunsOn {
+  /** Where the model's weights (its layers) live. */
+  device: ComputeDevice;
+  /** Where the KV cache (the conversation's memory) lives. */
+  kvDevice: ComputeDevice;
+  /** CPU threads, when work runs on the CPU. */
+  threads: number | null;
+  /** What was asked for. */
+  requested: 'webgpu' | 'cpu';
+  /** Layers on the GPU out of all, when the engine reported them. */
+  gpuLayers?: { on: number; of: number };
+  /** Short plain label, e.g. `CPU, 2 threads` or `WebGPU`. */
+  label: string;
+  /** Why it runs there, in plain words (the choice, and what the engine did when that differs). */
+  note: string;
+}
+
 /** A model loaded in an engine, as the page sees it. */
 export interface LoadedModel {
   modelId: string;
   engine: EngineKind;
-  /** Engine library and version, with how it runs, e.g. `@wllama/wllama 3.8.1 (…, 1 thread)`. */
+  /** Engine library and version, with where it runs, e.g. `@wllama/wllama 3.13.0 (llama.cpp, CPU, 2 threads)`. */
   engineVersion: string;
   /** The engine's npm package and exact version. */
   engineLibrary: { name: string; version: string };
+  /** Where the model runs, read from the engine's own report. */
+  runsOn: RunsOn;
   contextWindow: number;
   /** The chat template as the engine applies it (GGUF jinja, or web-llm's conversation config). */
   chatTemplate: string;

@@ -1,0 +1,65 @@
+/** One reply measured in the app's page. */
+export interface AppRun {
+  firstMs: number;
+  streamMs: number;
+  stats: string;
+  longTasks: number[];
+  prompt: string | null;
+}
+
+/** Runs in the app's page: clicks Send, times the first token and the end of the reply. */
+export async function measureAppReply(): Promise<AppRun> {
+  const w = window as unknown as { __longTasks: { duration: number }[] };
+  const before = document.querySelectorAll('[data-role="assistant"]').length;
+  w.__longTasks = [];
+  const sendButton = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send') as HTMLButtonElement;
+  const started = performance.now();
+  sendButton.click();
+  const reply = (): HTMLElement | undefined => [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')][before];
+  const until = (test: () => boolean): Promise<number> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (test()) resolve(performance.now());
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+  const firstAt = await until(() => (reply()?.querySelector('[data-testid="message-body"]')?.textContent ?? '').length > 0);
+  const endAt = await until(() => reply()?.dataset.status !== undefined && reply()?.dataset.status !== 'streaming');
+  // The stats line is written when the reply ends; wait for its last figure.
+  await until(() => /completion tokens/.test(reply()?.querySelector('[data-testid="reply-stats"]')?.textContent ?? ''));
+  const stats = reply()?.querySelector('[data-testid="reply-stats"]')?.textContent ?? '';
+  return {
+    firstMs: firstAt - started,
+    streamMs: endAt - firstAt,
+    stats,
+    longTasks: w.__longTasks.map((t) => Math.round(t.duration)),
+    prompt: document.querySelector('[data-testid="raw-prompt"]')?.textContent ?? null,
+  };
+}
+
+/** The engine's figures of a reply, read from its stats line. */
+export function replyFigures(run: AppRun): { decodePerS: number; prefillPerS: number; firstTokenS: number; promptTokens: number; completionTokens: number; cachedTokens: number; streamTokensPerS: number } {
+  const num = (re: RegExp): number => Number((re.exec(run.stats)?.[1] ?? '0').replace(/,/g, ''));
+  const completionTokens = num(/(\d+) completion tokens/);
+  return {
+    decodePerS: num(/decode ([\d.]+) tok\/s/),
+    prefillPerS: num(/prefill ([\d.]+) tok\/s/),
+    firstTokenS: num(/([\d.]+) s to first token/),
+    promptTokens: num(/(\d+) prompt \+/),
+    completionTokens,
+    cachedTokens: num(/([\d,]+) of [\d,]+ prompt tokens from cache/),
+    streamTokensPerS: completionTokens / (run.streamMs / 1000),
+  };
+}
+
+const topics = ['the sea', 'mountains', 'old maps', 'bread', 'rivers', 'city lights', 'winter', 'bees'];
+
+/**
+ * The user message of one turn of a bench conversation (~90 bench tokens). Each conversation
+ * starts with its own words, so turn 1 finds nothing of it in the cache (only the template's header).
+ */
+export function conversationTurn(conversation: number, turn: number): string {
+  const topic = topics[(turn - 1 + conversation) % topics.length];
+  return `Chat ${conversation + 1}, turn ${turn}. Tell me about ${topic}: where it begins, what it is made of, who cares for it, and what we would miss without it. Keep it short.`;
+}
