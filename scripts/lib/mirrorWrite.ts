@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { once } from 'node:events';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import { isWebPage, repoPath, resolveUrl, unreachable, answerError, type TreeEntry } from '../../workers/store/hubClient';
@@ -126,8 +126,8 @@ async function readJson<T>(path: string, fallback: T): Promise<T> {
  * items of the same repository put there are kept.
  */
 export async function writeApiFiles(out: string, item: MirrorItem, files: { file: MirrorFile; hashes: Verified }[]): Promise<void> {
-  const api = join(out, 'api', 'models', ...repoPath(item.repo).split('/').map(decodeURIComponent));
-  const treePath = inside(out, relative(out, join(api, 'tree', item.commit)));
+  const api = join('api', 'models', ...repoPath(item.repo).split('/').map(decodeURIComponent));
+  const treePath = inside(out, join(api, 'tree', item.commit));
   const tree = new Map((await readJson<TreeEntry[]>(treePath, [])).map((t) => [t.path, t]));
   for (const { file, hashes } of files) {
     const upstream = item.tree.find((t) => t.path === file.path);
@@ -137,7 +137,7 @@ export async function writeApiFiles(out: string, item: MirrorItem, files: { file
   const rows = [...tree.values()].sort((a, b) => a.path.localeCompare(b.path));
   await writeJson(treePath, rows);
   const revision = { id: item.repo, sha: item.commit, gated: false, private: false, siblings: rows.map((r) => ({ rfilename: r.path })) };
-  for (const rev of new Set([item.commit, item.revision])) await writeJson(inside(out, relative(out, join(api, 'revision', rev))), revision);
+  for (const rev of new Set([item.commit, item.revision])) await writeJson(inside(out, join(api, 'revision', rev)), revision);
 }
 
 /** The entry the mirror lists: pinned at the commit, every hash, the library on the mirror, its origin. */
