@@ -71,9 +71,10 @@ export async function importFolder(page: Page, dir: string): Promise<void> {
 }
 
 /** Waits for the import to end and returns how it was recognised (`known-hash`, `export-manifest`, `none`). */
-export async function importOutcome(page: Page): Promise<string> {
+export async function importOutcome(page: Page, timeout = 60_000): Promise<string> {
   const result = importDialog(page).getByTestId('import-result');
-  await expect(result.or(importDialog(page).locator('[data-error]'))).toBeVisible({ timeout: 60_000 });
+  await expect(result.or(importDialog(page).locator('[data-error]'))).toBeVisible({ timeout });
+  if (!(await result.count())) return 'error';
   return (await result.getAttribute('data-matched')) ?? 'error';
 }
 

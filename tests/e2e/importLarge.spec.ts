@@ -22,8 +22,13 @@ function block(): Uint8Array {
   return new Uint8Array(words.buffer);
 }
 
+// Hashing 2.25 GiB twice (planning, then storing) and writing it to IndexedDB takes minutes on
+// 2 cores: a soak entry (`npm run test:large`), not part of `npm test`. The unit test
+// tests/unit/store/largeFileHash.test.ts proves the slice reads in the normal suite.
+test.skip(!process.env.HEARTH_LARGE_FILES, 'set HEARTH_LARGE_FILES=1 (npm run test:large) to import a 2.25 GiB file');
+
 test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and memory far below the file’s size', async ({ page, host }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   const header = derivativeGguf(false);
   const blocks = Math.ceil((totalBytes - header.byteLength) / blockBytes);
   const size = header.byteLength + blocks * blockBytes;
@@ -48,7 +53,9 @@ test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and mem
     },
     { header: [...header], blocks, blockBytes },
   );
-  expect(await importOutcome(page)).toBe('none');
+  const outcome = await importOutcome(page, 540_000);
+  if (outcome === 'error') console.log('import error:', await importDialog(page).locator('[data-error]').first().innerText());
+  expect(outcome).toBe('none');
   const peak = sampler.stop();
   const id = `imported/${expected.slice(0, 16)}`;
   await expect(importDialog(page).getByTestId('import-result')).toContainText('from a file');
