@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -79,6 +80,14 @@ export default defineConfig(({ mode }) => {
       }),
     ],
     worker: { format: 'es' },
+    resolve: {
+      alias: {
+        // @huggingface/gguf (the store worker's GGUF reader) imports only its quantization tables
+        // from @huggingface/tasks, whose index drags every task and library snippet into the
+        // bundle (no `sideEffects: false`); its gguf module is self-contained.
+        '@huggingface/tasks': fileURLToPath(new URL('./node_modules/@huggingface/tasks/dist/esm/gguf.js', import.meta.url)),
+      },
+    },
     build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
     server: { host: '127.0.0.1', headers: isolation },
     preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: previewHeaders },

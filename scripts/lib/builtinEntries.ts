@@ -4,7 +4,7 @@
  * merges them with an existing catalog so pinned data survives regeneration.
  */
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import type { CatalogEntry, CatalogFile, LicenceInfo } from '../../workers/shared/catalog';
+import type { CatalogEntry, CatalogFile, LicenceInfo, MlcArchitecture } from '../../workers/shared/catalog';
 import { isCommitHash } from '../../workers/shared/catalog';
 
 /** Meta's licence for every Llama 3.2 checkpoint (released September 25, 2024). */
@@ -22,11 +22,13 @@ const ggufContextWindow = 4096;
 interface SizeFacts {
   label: '1B' | '3B';
   parameters: number;
+  /** The shape in each build's mlc-chat-config.json (`model_config`): what its library was compiled for. */
+  shape: Omit<MlcArchitecture, 'modelType' | 'quantization'>;
 }
 
 const sizes: SizeFacts[] = [
-  { label: '1B', parameters: 1.24e9 },
-  { label: '3B', parameters: 3.21e9 },
+  { label: '1B', parameters: 1.24e9, shape: { hiddenSize: 2048, intermediateSize: 8192, layers: 16, heads: 32, kvHeads: 8, vocabSize: 128256 } },
+  { label: '3B', parameters: 3.21e9, shape: { hiddenSize: 3072, intermediateSize: 8192, layers: 28, heads: 24, kvHeads: 8, vocabSize: 128256 } },
 ];
 
 const mlcQuantizations = ['q4f16_1', 'q4f32_1'] as const;
@@ -94,6 +96,7 @@ function mlcEntry(modelList: ModelRecord[], size: SizeFacts, quantization: MlcQu
     source: { repo, revision: null },
     files: mlcKnownFiles.map((f) => ({ ...f })),
     modelLib: { url: record.model_lib },
+    mlcArchitecture: { modelType: 'llama', quantization, ...size.shape },
     contextWindow,
     trainedContextWindow,
     vramRequiredMB: record.vram_required_MB,

@@ -16,7 +16,8 @@ import { modelDetails } from '../state/modelDetails.svelte';
  */
 export async function chatWith(entry: CatalogEntry, override: EngineLoadOptions = {}): Promise<boolean> {
   if (!licences.allows(entry)) {
-    if (!(await licencePrompt.ask(entry))) return false;
+    // An imported model is on the device already: its licence is accepted before its first use.
+    if (!(await licencePrompt.ask(entry, library.isComplete(entry.id) ? 'use' : 'download'))) return false;
     await licences.accept(entry);
   }
   const ok = await chat.use(entry, override);
@@ -32,6 +33,12 @@ export async function deleteModel(entry: CatalogEntry): Promise<void> {
     modelDetails.clear();
   }
   await library.remove(entry.id);
+}
+
+/** Removes a model the user added from a repository: its stored bytes (unloading it) and its entry. */
+export async function removeAddedModel(entry: CatalogEntry): Promise<void> {
+  if (library.storedModel(entry.id) || library.downloading.has(entry.id)) await deleteModel(entry);
+  await library.removeAdded(entry.id);
 }
 
 /** Deletes every model; the loaded one is unloaded first. */

@@ -2,7 +2,24 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { DeviceReport } from '../../workers/shared/device';
 import type { DownloadProgress } from '../../workers/shared/progress';
-import type { CachedModel, CatalogResult, CheckDepth, CheckReport, DownloadOutcome, ModelManifest, StorageInfo, StoreApi, StoreEvent, VerifiedFileInfo } from '../../workers/shared/storeProtocol';
+import type {
+  CachedModel,
+  CatalogResult,
+  CheckDepth,
+  CheckReport,
+  DownloadOutcome,
+  ExportManifest,
+  ImportProgress,
+  ImportResult,
+  ImportSource,
+  ModelManifest,
+  RepoInspection,
+  StorageInfo,
+  StoreApi,
+  StoreEvent,
+  StoreResult,
+  VerifiedFileInfo,
+} from '../../workers/shared/storeProtocol';
 
 export type { VerifiedFileInfo };
 
@@ -96,6 +113,36 @@ export class StoreBridge {
   /** Deletes every model and the model lists kept from hosts. */
   forgetAll(): Promise<void> {
     return this.#remote.forgetAll();
+  }
+
+  /** What a repository on the model host offers, pinned at the commit its revision resolves to. */
+  inspectRepo(input: string, hostUrl: string): Promise<StoreResult<RepoInspection>> {
+    return this.#remote.inspectRepo(input, hostUrl);
+  }
+
+  /** Saves an entry a repository offered. */
+  saveAddedEntry(entry: CatalogEntry): Promise<StoreResult<CatalogEntry>> {
+    return this.#remote.saveAddedEntry(entry);
+  }
+
+  /** Removes an added entry and its stored bytes. */
+  removeAddedEntry(id: string): Promise<void> {
+    return this.#remote.removeAddedEntry(id);
+  }
+
+  /** Imports picked or dropped files (a GGUF, a split GGUF's parts, an MLC folder). */
+  importFiles(sources: ImportSource[], hostUrl: string, onProgress: (progress: ImportProgress) => void): Promise<StoreResult<ImportResult>> {
+    return this.#remote.importFiles(sources, hostUrl, proxy(onProgress));
+  }
+
+  /** Attaches a model card or licence file to a stored model. */
+  attachDocument(modelId: string, role: 'model-card' | 'licence', source: ImportSource): Promise<StoreResult<null>> {
+    return this.#remote.attachDocument(modelId, role, source);
+  }
+
+  /** The manifest written beside a model's exported files. */
+  exportManifest(modelId: string, app: string): Promise<ExportManifest | undefined> {
+    return this.#remote.exportManifest(modelId, app);
   }
 
   /** Ends the worker; a later call starts a fresh one. */

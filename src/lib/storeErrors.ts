@@ -1,5 +1,20 @@
-import type { StoreError } from '../../workers/shared/errors';
+import type { InputError, StoreError } from '../../workers/shared/errors';
 import { formatBytes } from './format';
+
+const inputTitles: Record<InputError['problem'], string> = {
+  'not-a-repo-id': 'That is not a repository id',
+  'other-host': 'That repository is on another host',
+  'no-gguf': 'No GGUF file in this repository',
+  'mlc-needs-library': 'Hearth has no model library for this MLC build',
+  'not-gguf': 'Not a GGUF file',
+  'no-chat-template': 'This model has no chat template',
+  'incomplete-split': 'Parts of the model are missing',
+  'mlc-missing-files': 'Files of the MLC build are missing',
+  'export-mismatch': 'The files do not match their export manifest',
+  'bad-export-manifest': 'The export manifest cannot be read',
+  'nothing-picked': 'Nothing to import',
+  unreadable: 'A file could not be read',
+};
 
 /** A store error in plain words for the user, with what to do next. */
 export function explainStoreError(error: StoreError): { title: string; detail: string } {
@@ -53,6 +68,8 @@ export function explainStoreError(error: StoreError): { title: string; detail: s
       return { title: 'Download cancelled', detail: 'Verified files are kept; resume at any time.' };
     case 'ManifestError':
       return { title: 'The model host does not have this model', detail: error.message };
+    case 'InputError':
+      return { title: inputTitles[error.problem], detail: `${error.message}${error.problem === 'other-host' || error.problem === 'not-a-repo-id' ? '' : ' Nothing was changed.'}` };
     case 'StorageError':
       // Whatever the browser threw stays in the console; the user gets what to do.
       return error.message === 'This model is already downloading.'

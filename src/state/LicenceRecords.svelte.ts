@@ -1,4 +1,4 @@
-import type { CatalogEntry, LicenceInfo } from '../../workers/shared/catalog';
+import { isLlamaDerived, type CatalogEntry, type LicenceInfo } from '../../workers/shared/catalog';
 import { readSetting, writeSetting } from '../lib/appDb';
 
 /** A recorded acceptance of a licence and its acceptable-use policy. */
@@ -18,9 +18,13 @@ export function licenceKey(licence: LicenceInfo): string {
   return `${licence.name}@${licence.version}`;
 }
 
-/** Whether downloading this entry needs an accepted licence (every Llama model does). */
+/**
+ * Whether downloading (or first using) this entry needs an accepted licence: every Llama model
+ * does, and so does every derivative of one (a Llama licence named, or a base model under
+ * `meta-llama/`), whatever its own card calls its licence.
+ */
 export function requiresAcceptance(entry: CatalogEntry): boolean {
-  return /llama/i.test(entry.licence.name);
+  return isLlamaDerived(entry);
 }
 
 /** Licences the user accepted on this device, remembered across visits. */

@@ -19,6 +19,8 @@ export class ModelLibrary {
   hosted = $state.raw<CatalogEntry[]>([]);
   /** Entries built into the app. */
   builtin = $state.raw<CatalogEntry[]>([]);
+  /** Entries the user added from a repository (saved on this device). */
+  added = $state.raw<CatalogEntry[]>([]);
   /** Every entry: the host's, the built-in ones, and stored models no list has. */
   catalog = $state.raw<CatalogEntry[]>([]);
   /** How the host answered when asked for its list; `null` when all was well. */
@@ -42,6 +44,11 @@ export class ModelLibrary {
     this.#licences = licences;
   }
 
+  /** The model host the lists were read for. */
+  get hostUrl(): string {
+    return this.#hostUrl;
+  }
+
   /** Loads the catalog for a host (asking the host only when `refresh` or never asked) and what is stored. */
   async load(hostUrl: string, options: { refresh?: boolean } = {}): Promise<void> {
     this.#hostUrl = hostUrl;
@@ -52,7 +59,8 @@ export class ModelLibrary {
     const [result] = await Promise.all([this.#store.catalog(hostUrl, options), this.refresh()]);
     this.hosted = result.hosted;
     this.builtin = result.builtin;
-    this.catalog = [...result.hosted, ...result.builtin, ...result.stored];
+    this.added = result.added;
+    this.catalog = [...result.hosted, ...result.builtin, ...result.added, ...result.stored];
     this.hostProblem = result.problem;
     this.loaded = true;
   }
@@ -77,7 +85,13 @@ export class ModelLibrary {
       rest.delete(event.modelId);
       this.downloading = rest;
     }
-    if (event.type === 'changed' || event.type === 'ended') void this.refresh();
+    if (event.type === 'changed') void this.reloadLists();
+    else if (event.type === 'ended') void this.refresh();
+  }
+
+  /** Reads the lists again (an entry was added, imported or removed here or in another tab), asking no host. */
+  async reloadLists(): Promise<void> {
+    await this.load(this.#hostUrl);
   }
 
   /** The entry with this id. */
@@ -178,6 +192,14 @@ export class ModelLibrary {
     this.progress = progress;
     this.checks = checks;
     this.errors = errors;
+    // An imported model's entry goes with its bytes: the lists are read again.
+    await this.reloadLists();
+  }
+
+  /** Removes an entry the user added (and any bytes of it still stored). */
+  async removeAdded(id: string): Promise<void> {
+    await this.#store.removeAddedEntry(id);
+    await this.reloadLists();
     await this.refresh();
   }
 

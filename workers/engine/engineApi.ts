@@ -91,11 +91,12 @@ export const engineApi = {
     try {
       device = await probeDevice();
       if (entry.engine === 'wllama') {
-        const weights = manifest.files.find((f) => f.role === 'weights');
-        const blob = weights && (await readFileBlob(entry.id, weights.path));
-        if (!blob) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights ? [weights.path] : [] });
+        // A split GGUF is several weight files, in order; llama.cpp reads them as one model.
+        const weights = manifest.files.filter((f) => f.role === 'weights');
+        const blobs = await Promise.all(weights.map((w) => readFileBlob(entry.id, w.path)));
+        if (weights.length === 0 || blobs.some((b) => !b)) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights.map((w) => w.path) });
         onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into llama.cpp' });
-        engine = await WllamaEngine.load(entry, blob, options, device);
+        engine = await WllamaEngine.load(entry, blobs as Blob[], options, device);
       } else {
         const files = {
           chatConfig: await verifiedJson<Record<string, unknown>>(entry.id, 'mlc-chat-config.json'),

@@ -64,8 +64,8 @@ export class WllamaEngine implements ChatEngine {
     this.loaded = loaded;
   }
 
-  /** Loads a GGUF from verified bytes on the device asked for (or chosen for this device). */
-  static async load(entry: CatalogEntry, gguf: Blob, options: EngineLoadOptions, device: DeviceReport): Promise<WllamaEngine> {
+  /** Loads a GGUF (or a split GGUF's parts, in order) from verified bytes on the device asked for (or chosen for this device). */
+  static async load(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport): Promise<WllamaEngine> {
     const request = deviceRequest(options, device);
     try {
       return await WllamaEngine.#loadOn(entry, gguf, options, device, request);
@@ -79,7 +79,7 @@ export class WllamaEngine implements ChatEngine {
     }
   }
 
-  static async #loadOn(entry: CatalogEntry, gguf: Blob, options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest): Promise<WllamaEngine> {
+  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest): Promise<WllamaEngine> {
     const started = performance.now();
     const log = new LlamaLog();
     // Our own wasm, served by the app; compat builds would come from a CDN, so never use them.
@@ -89,7 +89,7 @@ export class WllamaEngine implements ChatEngine {
     const threads = threadsToUse(device, options.threads);
     const contextWindow = contextWindowFor(entry, options);
     try {
-      await wllama.loadModel([gguf], {
+      await wllama.loadModel(gguf, {
         n_ctx: contextWindow,
         n_threads: threads,
         // 0 keeps llama.cpp off WebGPU entirely (wllama then never opens a GPU device).

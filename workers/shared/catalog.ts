@@ -59,6 +59,52 @@ export interface LicenceInfo {
   usePolicyUrl: string;
 }
 
+/**
+ * The architecture an MLC build was compiled for, as its `mlc-chat-config.json` says. A model
+ * library runs only the architecture and quantization it was compiled for, so an MLC repository
+ * a user adds is accepted only when a known entry has a library for exactly this.
+ */
+export interface MlcArchitecture {
+  modelType: string;
+  quantization: string;
+  hiddenSize: number;
+  intermediateSize: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  vocabSize: number;
+}
+
+/**
+ * Where an entry comes from, as the artifact view and the BOM name it. Built-in entries carry
+ * none (`catalog`); a model host's own list may mark its entries as a mirror's.
+ */
+export type EntryOrigin =
+  /** Built into Hearth (`workers/catalog/catalog.json`). */
+  | { kind: 'catalog' }
+  /** A Hugging Face repository the user added, pinned at the commit its revision resolved to then. */
+  | { kind: 'repository'; hostUrl: string; repo: string; commit: string; requestedRevision: string; addedAt: number }
+  /** Imported from files on a disk that matched no known model. */
+  | { kind: 'file'; fileNames: string[]; importedAt: number }
+  /** Written by `npm run mirror`: a copy of `upstream`'s files, verified when the mirror was made. */
+  | { kind: 'mirror'; upstream: string; mirroredAt: string; upstreamOrigin?: 'catalog' | 'repository' };
+
+/**
+ * What a derivative says about where it comes from: its model card's front matter (or a GGUF's
+ * own `general.*` metadata): the base model(s), the licence it names, its tags.
+ */
+export interface ModelLineage {
+  /** `base_model:` as repository ids (`meta-llama/Llama-3.2-1B-Instruct`). */
+  baseModels: string[];
+  /** The licence it names (`license:` / `license_name:` / `general.license`), as written; null when none. */
+  declaredLicence: string | null;
+  /** `license_link:` when given. */
+  licenceLink?: string;
+  tags: string[];
+  /** Where these facts were read. */
+  from: 'model-card' | 'gguf-metadata';
+}
+
 /** One downloadable model. */
 export interface CatalogEntry {
   /** Stable id; for web-llm entries this is web-llm's `model_id`. */
@@ -85,6 +131,17 @@ export interface CatalogEntry {
   approxSizeBytes: number;
   /** True for generated models served by a local test host: the UI labels them. */
   test?: boolean;
+  /** Where the entry comes from; absent on built-in entries and a host's own list. */
+  origin?: EntryOrigin;
+  /** For derivatives: base model, declared licence and tags. */
+  lineage?: ModelLineage;
+  /** MLC builds: the architecture their library was compiled for. */
+  mlcArchitecture?: MlcArchitecture;
+}
+
+/** Whether an entry is bound by a Meta Llama licence: it names one, or its base model is Meta's. */
+export function isLlamaDerived(entry: CatalogEntry): boolean {
+  return /llama/i.test(entry.licence.name) || (entry.lineage?.baseModels ?? []).some((b) => /^meta-llama\//i.test(b));
 }
 
 /** Total bytes of an entry's files (and model library), exact when pinned. */

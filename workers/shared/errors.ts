@@ -3,8 +3,12 @@
  * can branch on it after structured clone (class identity does not survive postMessage).
  */
 
-/** Where an expected hash came from: the catalog, the host's listing, or the first download. */
-export type HashTrust = 'pinned' | 'host' | 'first-use';
+/**
+ * Where an expected hash came from: the catalog, the host's listing, the first download, the
+ * export manifest carried with imported files, or nowhere (`imported`: hashed on import, with
+ * nothing to check it against).
+ */
+export type HashTrust = 'pinned' | 'host' | 'first-use' | 'export' | 'imported';
 
 export interface IntegrityError {
   name: 'IntegrityError';
@@ -102,6 +106,48 @@ export interface ManifestError {
   modelId: string;
 }
 
+/** Why an input cannot become a model (see `InputError`). */
+export type InputProblem =
+  /** Not `owner/name` or a repository URL. */
+  | 'not-a-repo-id'
+  /** A URL on another host than the configured model host. */
+  | 'other-host'
+  /** The repository has no GGUF file (and is no MLC build). */
+  | 'no-gguf'
+  /** An MLC build for an architecture no known model library was compiled for. */
+  | 'mlc-needs-library'
+  /** A file that does not start like a GGUF. */
+  | 'not-gguf'
+  /** A GGUF with no chat template: Hearth cannot form its prompts. */
+  | 'no-chat-template'
+  /** Parts of a split GGUF are missing, or files of different models were picked together. */
+  | 'incomplete-split'
+  /** An MLC folder without every file its `tensor-cache.json` and config need. */
+  | 'mlc-missing-files'
+  /** Files whose SHA-256 differ from the export manifest beside them. */
+  | 'export-mismatch'
+  /** An export manifest that is not one. */
+  | 'bad-export-manifest'
+  /** Nothing usable was picked. */
+  | 'nothing-picked'
+  /** The browser could not read a picked file. */
+  | 'unreadable';
+
+/**
+ * What the user typed, picked or dropped cannot become a model: said in plain words, with the
+ * files concerned. Nothing was stored or changed.
+ */
+export interface InputError {
+  name: 'InputError';
+  message: string;
+  modelId: string;
+  problem: InputProblem;
+  /** What was typed, or the file or folder picked. */
+  input: string;
+  /** Files the problem is about (missing, mismatched, unreadable). */
+  files?: string[];
+}
+
 export interface StorageError {
   name: 'StorageError';
   message: string;
@@ -118,6 +164,7 @@ export type StoreError =
   | QuotaError
   | AbortedError
   | ManifestError
+  | InputError
   | StorageError;
 
 /** Names of every typed error, for `isTypedError`. */
@@ -130,6 +177,7 @@ const storeErrorNames = new Set<string>([
   'QuotaError',
   'AbortedError',
   'ManifestError',
+  'InputError',
   'StorageError',
 ]);
 
@@ -157,6 +205,11 @@ export function isStoreError(value: unknown): value is StoreError {
 /** Whether the browser refused a write for lack of space. */
 export function isQuotaExceeded(error: unknown): boolean {
   return typeof DOMException !== 'undefined' && error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
+/** Throws an `InputError` (nothing was stored). */
+export function inputError(problem: InputProblem, input: string, message: string, files?: string[]): TypedError<InputError> {
+  return new TypedError({ name: 'InputError', message, modelId: '', problem, input, ...(files ? { files } : {}) });
 }
 
 /** Turns anything thrown into a typed store error, keeping typed ones as they are. */

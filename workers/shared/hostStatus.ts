@@ -35,10 +35,12 @@ export interface CatalogResult {
   /** Entries built into the app (not repeated from `hosted`). */
   builtin: CatalogEntry[];
   /**
-   * Entries of models stored on this device that neither list has (downloaded from another
+   * Entries of models stored on this device that no list has (downloaded from another
    * host, or dropped from its list): they stay listed and usable.
    */
   stored: CatalogEntry[];
+  /** Entries the user added from a repository (saved on this device), not repeated above. */
+  added: CatalogEntry[];
   /** `null` when the host answered as a model host (or was not asked: the kept list was used). */
   problem: HostProblem | null;
 }

@@ -2,7 +2,7 @@
  * What the page and the engine worker know of the store: the types its API takes and returns.
  * The page imports these (and the API type) from here only, never the store's code.
  */
-import type { CatalogEntry, FileRole } from './catalog';
+import type { CatalogEntry, FileRole, ModelLineage } from './catalog';
 import type { HashTrust, StoreError } from './errors';
 import type { DownloadProgress } from './progress';
 
@@ -51,10 +51,131 @@ export interface ModelManifest {
   /** Absolute model library URL (web-llm entries only). */
   modelLibUrl?: string;
   files: ManifestFile[];
-  /** Where the expected hashes came from. */
-  hashesFrom: 'catalog' | 'host';
+  /**
+   * Where the expected hashes came from: the pinned catalog, the host's listing, the export
+   * manifest carried with imported files, or the imported bytes themselves.
+   */
+  hashesFrom: 'catalog' | 'host' | 'export' | 'import';
   resolvedAt: number;
+  /** How these bytes reached this device; absent: downloaded from `hostUrl`. */
+  acquired?: Acquisition;
+  /** A GGUF's own metadata, read when it was imported. */
+  ggufFacts?: GgufFacts;
 }
+
+/** How a stored model's bytes reached this device. */
+export type Acquisition =
+  | { kind: 'download' }
+  | {
+      kind: 'import';
+      fileNames: string[];
+      importedAt: number;
+      /**
+       * How the files were recognised: their SHA-256 equal a known model's (`known-hash`), they
+       * match the export manifest carried with them (`export-manifest`), or neither (`none`).
+       */
+      matched: 'known-hash' | 'export-manifest' | 'none';
+      /** From the export manifest: where the exporting device had the model from. */
+      exportedFrom?: { hostUrl: string; repo: string; revision: string; exportedAt: string };
+    };
+
+/** What a GGUF's own header says (read with `@huggingface/gguf`). */
+export interface GgufFacts {
+  architecture: string;
+  /** `general.name`, when set. */
+  name: string | null;
+  parameters: number;
+  /** Quantization of the file (`general.file_type`), e.g. `Q4_K_M`, `F32`. */
+  quantization: string;
+  /** `<arch>.context_length`. */
+  contextLength: number | null;
+  chatTemplate: string | null;
+  /** `general.license`, when set. */
+  licence: string | null;
+  /** `general.base_model.N.*` as repository ids or names. */
+  baseModels: string[];
+  /** Parts of a split GGUF (`split.count`), 1 otherwise. */
+  splitCount: number;
+}
+
+/** One choice a repository offers: a GGUF quantization (split parts together) or its MLC build. */
+export interface RepoChoice {
+  /** A pinned entry (commit, sizes, SHA-256s) ready to be saved. */
+  entry: CatalogEntry;
+  quantization: string;
+  /** Bytes to download (weights, card, licence; the model library too). */
+  bytes: number;
+  /** Weight files: one GGUF, a split GGUF's parts, or an MLC build's shards. */
+  weightFiles: string[];
+  /** Whether the bytes fit what the browser reports this site may still store. */
+  fitsStorage: boolean;
+}
+
+/** What a repository on the model host offers, read before anything is saved or downloaded. */
+export interface RepoInspection {
+  hostUrl: string;
+  repo: string;
+  /** The revision asked for (`main` unless the URL named one). */
+  requestedRevision: string;
+  /** The commit it resolved to: every choice is pinned there. */
+  commit: string;
+  kind: 'gguf' | 'mlc';
+  /** The model card (README.md) and licence file texts, when the repository has them. */
+  cardText: string | null;
+  licenceText: string | null;
+  licenceFile: string | null;
+  lineage: ModelLineage;
+  choices: RepoChoice[];
+  /** Bytes the browser reports this site may still store. */
+  availableBytes: number;
+}
+
+/** A file handed to the store to import, with its path inside a picked or dropped folder. */
+export interface ImportSource {
+  path: string;
+  file: File;
+}
+
+/** Progress of an import: every byte is read (hashed), then stored (and hashed again). */
+export interface ImportProgress {
+  phase: 'checking' | 'hashing' | 'storing';
+  file: string;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/** What an import became. */
+export interface ImportResult {
+  entry: CatalogEntry;
+  matched: 'known-hash' | 'export-manifest' | 'none';
+  /** Where the matched entry is listed, for the sentence that says so. */
+  matchedList?: 'catalog' | 'host' | 'added' | 'stored';
+  /** Every imported file with its SHA-256. */
+  files: { path: string; size: number; sha256: string }[];
+  /** The model was already stored and verified: nothing was written. */
+  alreadyStored: boolean;
+  /** Files the model still needs from the network (an MLC folder without its library). */
+  missing: string[];
+  ggufFacts?: GgufFacts;
+}
+
+/** A store call that either gives its value or a typed error (and then changed nothing). */
+export type StoreResult<T> = { ok: true; value: T } | { ok: false; error: StoreError };
+
+/** The manifest written beside exported files (`hearth-export.json`), checked by the import. */
+export interface ExportManifest {
+  format: 'hearth-export';
+  version: 1;
+  exportedAt: string;
+  app: string;
+  entry: CatalogEntry;
+  /** Where the exporting device had the model from, and the addresses its files were stored under. */
+  source: { hostUrl: string; repo: string; revision: string; hashesFrom: ModelManifest['hashesFrom']; baseUrl: string; modelLibUrl?: string };
+  files: { path: string; role: FileRole; size: number; sha256: string; url: string }[];
+}
+
+/** File name of the export manifest. */
+export const exportManifestName = 'hearth-export.json';
 
 /** A model in the store, as the UI lists it. */
 export interface CachedModel {
@@ -71,6 +192,8 @@ export interface CachedModel {
   hostUrl: string;
   hashesFrom: ModelManifest['hashesFrom'];
   test: boolean;
+  /** How the bytes reached this device. */
+  acquired: Acquisition['kind'];
 }
 
 /** What the load-time check found. */

@@ -89,11 +89,11 @@ export async function writeChunk(partial: PartialFile, index: number, data: Blob
  * verified over a hole. A library trusted on first use has its hash recorded here, and the
  * model's manifest then expects it.
  */
-export async function recordVerified(ref: FileRef, sha256: string, size: number, chunkCount: number, keepChunks: boolean): Promise<VerifiedFile> {
+export async function recordVerified(ref: FileRef, sha256: string, size: number, chunkCount: number, keepChunks: boolean, source?: Blob): Promise<VerifiedFile> {
   const { modelId, file } = ref;
   const firstUse = file.expected.kind === 'first-use';
   const recordedFile: ManifestFile = firstUse ? { ...file, size, expected: { kind: 'sha256', sha256 } } : file;
-  const verified: VerifiedFile = { modelId, path: file.path, file: recordedFile, sha256, size, verifiedAt: Date.now(), chunkCount };
+  const verified: VerifiedFile = { modelId, path: file.path, file: recordedFile, sha256, size, verifiedAt: Date.now(), chunkCount, ...(source ? { source } : {}) };
   const db = await storeDb();
   const tx = db.transaction(['files', 'partials', 'chunks', 'models', 'trustedLibs'], 'readwrite');
   const chunks = tx.objectStore('chunks');

@@ -25,11 +25,12 @@ export async function summarize(modelId: string): Promise<CachedModel | undefine
     hostUrl: model.manifest.hostUrl,
     hashesFrom: model.manifest.hashesFrom,
     test: model.entry.test === true,
+    acquired: model.manifest.acquired?.kind ?? 'download',
   };
 }
 
 /** Drops one verified file's bytes and record, so the next download fetches it alone. */
-async function dropVerified(modelId: string, path: string, manifest: ModelManifest): Promise<void> {
+export async function dropVerified(modelId: string, path: string, manifest: ModelManifest): Promise<void> {
   const db = await storeDb();
   const file = manifest.files.find((f) => f.path === path);
   if (file?.target.kind === 'webllm') await deleteWebllmRecords(file.target.scope, [file.target.key]);

@@ -14,6 +14,11 @@ export interface VerifiedFile {
   verifiedAt: number;
   /** For `chunks` targets: how many chunk records hold the bytes. */
   chunkCount: number;
+  /**
+   * The exact bytes of a file web-llm keeps as parsed JSON (tensor-cache.json): re-serialising
+   * the JSON would change them, and an export must write the file that was verified.
+   */
+  source?: Blob;
 }
 
 /** A model the user started downloading; `complete` once every file is verified. */
@@ -62,6 +67,15 @@ export interface HearthStoreSchema extends DBSchema {
   hostCatalogs: { key: string; value: { hostUrl: string; entries: CatalogEntry[]; fetchedAt: number } };
   /** SHA-256 of each model library with no pinned hash, recorded at its first download. */
   trustedLibs: { key: string; value: TrustedLib };
+  /** Entries the user added from a repository, pinned at a commit; kept until removed. */
+  addedEntries: { key: string; value: AddedEntry };
+}
+
+/** An entry the user added (from a repository), saved on this device. */
+export interface AddedEntry {
+  id: string;
+  entry: CatalogEntry;
+  savedAt: number;
 }
 
 /** A model library trusted on first use: every later download and load must match it. */
@@ -77,7 +91,7 @@ let connection: Promise<IDBPDatabase<HearthStoreSchema>> | undefined;
 
 /** Opens (once) the store database: the only `openDB` of `hearth-store`. */
 export function storeDb(): Promise<IDBPDatabase<HearthStoreSchema>> {
-  connection ??= openDB<HearthStoreSchema>(storeDbName, 2, {
+  connection ??= openDB<HearthStoreSchema>(storeDbName, 3, {
     upgrade(db) {
       // Each store is created where missing, so any earlier version (or an empty database
       // another page opened first) upgrades to the whole schema.
@@ -88,6 +102,7 @@ export function storeDb(): Promise<IDBPDatabase<HearthStoreSchema>> {
       if (!has('chunks')) db.createObjectStore('chunks', { keyPath: ['modelId', 'path', 'index'] }).createIndex('byModel', 'modelId');
       if (!has('hostCatalogs')) db.createObjectStore('hostCatalogs', { keyPath: 'hostUrl' });
       if (!has('trustedLibs')) db.createObjectStore('trustedLibs', { keyPath: 'url' });
+      if (!has('addedEntries')) db.createObjectStore('addedEntries', { keyPath: 'id' });
     },
     blocking() {
       // Another tab wants a newer schema: step aside rather than block it.

@@ -4,11 +4,16 @@ import { builtinCatalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../shared/catalog';
 import type { CatalogResult } from '../shared/hostStatus';
 import type { DownloadProgress } from '../shared/progress';
-import type { CachedModel, CheckDepth, CheckReport, DownloadOutcome, StorageInfo, StoreEvent } from '../shared/storeProtocol';
+import { toStoreError } from '../shared/errors';
+import type { CachedModel, CheckDepth, CheckReport, DownloadOutcome, ExportManifest, ImportProgress, ImportResult, ImportSource, RepoInspection, StorageInfo, StoreEvent, StoreResult } from '../shared/storeProtocol';
+import { addedEntries, removeAddedEntry, saveAddedEntry } from './addedEntries';
 import { allStopped, cancel, download, whileLocked, whileStopped } from './downloads';
+import { exportManifestOf } from './exportManifest';
+import { attachDocument, importFiles, knownForImport } from './fileImport';
 import { readHostCatalog } from './hostCatalog';
 import { checkModel, deleteAllRecords, deleteModelRecords, summarize } from './inventory';
 import { storeDb } from './schema';
+import { inspectRepo } from './repoInspect';
 import { readFileBlob, readManifest, readVerifiedFiles } from './storeReader';
 import { broadcast, onTabEvent } from './tabs';
 
@@ -24,8 +29,64 @@ export const storeApi = {
     const ids = new Set(hosted.map((e) => e.id));
     const builtin = builtinCatalog.filter((e) => !ids.has(e.id));
     for (const e of builtin) ids.add(e.id);
+    const added = (await addedEntries()).filter((e) => !ids.has(e.id));
+    for (const e of added) ids.add(e.id);
     const stored = (await (await storeDb()).getAll('models')).map((m) => m.entry).filter((e) => !ids.has(e.id));
-    return { hosted, builtin, stored, problem };
+    return { hosted, builtin, added, stored, problem };
+  },
+
+  /**
+   * What a repository on the model host offers (its GGUF quantizations, or its MLC build),
+   * each as an entry pinned at the commit its revision resolves to now. Nothing is saved.
+   */
+  async inspectRepo(input: string, hostUrl: string): Promise<StoreResult<RepoInspection>> {
+    return settle(async () => {
+      const { entries: hosted } = await readHostCatalog(hostUrl, false);
+      return inspectRepo(input, hostUrl, [...hosted, ...builtinCatalog]);
+    });
+  },
+
+  /** Saves an entry `inspectRepo` offered (refused, changing nothing, when this device cannot hold it). */
+  async saveAddedEntry(entry: CatalogEntry): Promise<StoreResult<CatalogEntry>> {
+    const result = await settle(() => saveAddedEntry(entry));
+    if (result.ok) broadcast({ type: 'changed', modelId: entry.id });
+    return result;
+  },
+
+  /** Removes an added entry and every byte of it stored here. */
+  async removeAddedEntry(id: string): Promise<void> {
+    await whileStopped(id, () => deleteModelRecords(id));
+    await removeAddedEntry(id);
+    broadcast({ type: 'changed', modelId: id });
+  },
+
+  /**
+   * Imports a GGUF (or a split GGUF's parts) or an MLC folder from disk, with no request:
+   * hashed, recognised as a known model when its SHA-256s are one's, and stored like a download.
+   */
+  async importFiles(sources: ImportSource[], hostUrl: string, onProgress: (progress: ImportProgress) => void = () => {}): Promise<StoreResult<ImportResult>> {
+    return settle(async () => {
+      const { entries: hosted } = await readHostCatalog(hostUrl, false);
+      const known = await knownForImport([
+        { list: 'host', entries: hosted },
+        { list: 'catalog', entries: builtinCatalog },
+        { list: 'added', entries: await addedEntries() },
+      ]);
+      return importFiles(sources, hostUrl, known, onProgress);
+    });
+  },
+
+  /** Attaches a model card or licence file to a stored model. */
+  attachDocument(modelId: string, role: 'model-card' | 'licence', source: ImportSource): Promise<StoreResult<null>> {
+    return settle(async () => {
+      await attachDocument(modelId, role, source);
+      return null;
+    });
+  },
+
+  /** The manifest to write beside a complete model's exported files (`app`: who exports it). */
+  exportManifest(modelId: string, app: string): Promise<ExportManifest | undefined> {
+    return exportManifestOf(modelId, app);
   },
 
   /** Every model with bytes in the store. */
@@ -119,3 +180,12 @@ export const storeApi = {
     return { usage, quota, persisted };
   },
 };
+
+/** Runs a call, turning anything it throws into the typed error it stands for. */
+async function settle<T>(task: () => Promise<T>): Promise<StoreResult<T>> {
+  try {
+    return { ok: true, value: await task() };
+  } catch (error) {
+    return { ok: false, error: toStoreError(error) };
+  }
+}

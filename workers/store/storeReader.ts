@@ -65,6 +65,7 @@ export async function readFileBlob(modelId: string, path: string): Promise<Blob 
   const db = await storeDb();
   const record = await db.get('files', [modelId, path]);
   if (!record) return undefined;
+  if (record.source) return record.source;
   if (record.file.target.kind === 'webllm') {
     const data = await getWebllmRecord(record.file.target.scope, record.file.target.key);
     if (data instanceof ArrayBuffer) return new Blob([data]);

@@ -45,6 +45,8 @@ async function storeWhole(ctx: FileDownloadContext, buffer: ArrayBuffer): Promis
   const { file } = ctx;
   if (file.target.kind !== 'webllm') throw new Error('storeWhole needs a web-llm target');
   const length = buffer.byteLength;
+  // web-llm keeps JSON files parsed; the record keeps their exact bytes so an export writes the verified file (copied before the buffer moves to the writer).
+  const source = file.target.storeAs === 'json' ? new Blob([buffer]) : undefined;
   const result = await commitInWriter({ path: file.path, buffer, expected: file.expected, size: file.size, target: file.target });
   if (result.kind === 'mismatch') {
     await dropFileBytes(ctx.modelId, file.path);
@@ -54,7 +56,7 @@ async function storeWhole(ctx: FileDownloadContext, buffer: ArrayBuffer): Promis
     if (result.stage === 'put') throw await storageFailure(ctx, new DOMException(result.message, result.name), length);
     throw Object.assign(new Error(result.message), { name: result.name });
   }
-  return timed('record', file.path, () => guardWrite(ctx, 0, () => recordVerified(ctx, result.sha256, length, 0, false)));
+  return timed('record', file.path, () => guardWrite(ctx, 0, () => recordVerified(ctx, result.sha256, length, 0, false, source)));
 }
 
 /** The checkpointed bytes of a file, read back into `into`; undefined (and dropped) if they do not add up. */
