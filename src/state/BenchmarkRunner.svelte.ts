@@ -127,6 +127,10 @@ export class BenchmarkRunner {
           : { ...placeholder(entry), status: 'error', error: benchmarkError(loaded.error) };
         await save({ ...run, models: run.models.map((m, i) => (i === modelIndex ? model : m)) });
         if (!loaded.ok) continue;
+        // A first reply after a load pays one-off costs (buffers, caches): a short warm-up, not
+        // recorded, so the first prompt is measured like the others.
+        const warmUp = this.#engine.stream([{ role: 'user', content: 'Hello' }], { ...benchmarkSampling, maxTokens: 8 });
+        await this.#untilStopped(warmUp.result);
         for (const [promptIndex, promptId] of promptIds.entries()) {
           if (this.#stopped) break;
           const prompt = benchmarkPrompt(promptId);

@@ -1,6 +1,5 @@
 import type { Page } from '@playwright/test';
-import { makeTinyLlamaGguf } from '../fixtures/gguf';
-import { defaultTestRepos, startModelHost, type FileSource, type TestRepo } from '../fixtures/modelHost';
+import { longContextTestRepo, startModelHost } from '../fixtures/modelHost';
 import { test as base, expect, expectCached, gotoView, startDownload } from './harness';
 
 /**
@@ -9,18 +8,11 @@ import { test as base, expect, expectCached, gotoView, startDownload } from './h
  */
 export const benchModels = { a: 'Long-Llama-A-GGUF', b: 'Long-Llama-B-GGUF' } as const;
 
-function longContextRepo(name: string, seed: number): TestRepo {
-  const tiny = defaultTestRepos().find((r) => r.repo === 'hearth-test/Tiny-Llama-GGUF');
-  if (!tiny) throw new Error('no Tiny-Llama-GGUF test repo');
-  const docs = [...tiny.files].filter(([path]) => !path.endsWith('.gguf'));
-  return { repo: `hearth-test/${name}`, files: new Map<string, FileSource>([[`${name.toLowerCase()}-f32.gguf`, () => makeTinyLlamaGguf({ seed, nCtx: 4096 })], ...docs]) };
-}
-
 /** The suite's fixtures, with a host that serves the two long-context test models. */
 export const test = base.extend({
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
-    const host = await startModelHost({ port: 0, repos: [longContextRepo(benchModels.a, 11), longContextRepo(benchModels.b, 12)] });
+    const host = await startModelHost({ port: 0, repos: [longContextTestRepo(benchModels.a, 11), longContextTestRepo(benchModels.b, 12)] });
     await use(host);
     await host.close();
   },

@@ -104,12 +104,13 @@ export const benchmarkFileSchema = {
           items: {
             type: 'object',
             additionalProperties: false,
-            required: ['modelId', 'promptId', 'status', 'promptTokens', 'completionTokens', 'timeToFirstTokenS', 'prefillTokensPerS', 'decodeTokensPerS', 'totalS', 'reply', 'error'],
+            required: ['modelId', 'promptId', 'status', 'promptTokens', 'cachedPromptTokens', 'completionTokens', 'timeToFirstTokenS', 'prefillTokensPerS', 'decodeTokensPerS', 'totalS', 'reply', 'error'],
             properties: {
               modelId: { type: 'string' },
               promptId: { enum: ['short', 'summary', 'code'] },
               status: { enum: ['complete', 'stopped', 'error'] },
               promptTokens: { type: 'integer', minimum: 0 },
+              cachedPromptTokens: { type: 'integer', minimum: 0 },
               completionTokens: { type: 'integer', minimum: 0 },
               timeToFirstTokenS: number,
               prefillTokensPerS: number,

@@ -3,7 +3,7 @@ import type { BenchmarkDevice, BenchmarkRun } from './types';
 /** The GPU and CPU in one line, e.g. `WebGPU: google swiftshader (a software adapter); 2 cores`. */
 export function describeRunDevice(d: BenchmarkDevice): string {
   const adapter = d.adapter ? [d.adapter.vendor, d.adapter.architecture].filter(Boolean).join(' ') || d.adapter.description || 'unnamed adapter' : '';
-  const gpu = d.webgpu ? `WebGPU: ${adapter}${d.fallbackAdapter ? ' (a software adapter)' : ''}` : `No WebGPU (${d.webgpuProblem ?? 'not available'})`;
+  const gpu = d.webgpu ? `WebGPU: ${adapter}${d.fallbackAdapter ? ' (a software adapter)' : ''}` : `No WebGPU: ${d.webgpuProblem ?? 'not available'}`;
   return `${gpu}; ${d.hardwareConcurrency} ${d.hardwareConcurrency === 1 ? 'core' : 'cores'}`;
 }
 

@@ -56,6 +56,8 @@ export interface BenchmarkResult {
   /** `stopped`: the run was stopped during this reply (its numbers cover what was generated). */
   status: 'complete' | 'stopped' | 'error';
   promptTokens: number;
+  /** Prompt tokens the engine served from its KV cache (the chat template's shared start). */
+  cachedPromptTokens: number;
   completionTokens: number;
   timeToFirstTokenS: number;
   prefillTokensPerS: number;
