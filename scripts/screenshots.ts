@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
-import { defaultTestRepos, startModelHost } from '../tests/fixtures/modelHost';
+import { defaultTestRepos, longContextTestRepo, startModelHost } from '../tests/fixtures/modelHost';
 import { stateGpuLimits } from '../tests/e2e/gpuLimits';
 
 const outDir = process.argv[2] ?? 'screenshots';
@@ -89,12 +89,62 @@ async function shootTooLarge(): Promise<void> {
   }
 }
 
+/** The benchmark view: set up, running, a finished run (table, chart) and a side-by-side comparison. */
+async function shootBenchmark(): Promise<void> {
+  const host = await startModelHost({ port: 0, repos: [longContextTestRepo('Long-Llama-A-GGUF', 11), longContextTestRepo('Long-Llama-B-GGUF', 12)] });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    for (const vp of viewports) {
+      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/?modelHost=${encodeURIComponent(host.url)}#/models`);
+      await page.locator('main[data-ready="true"]').waitFor();
+      for (const id of ['Long-Llama-A-GGUF', 'Long-Llama-B-GGUF']) {
+        const row = page.locator(`li[data-model="${id}"]`);
+        await row.getByRole('button', { name: /^Download/ }).click();
+        const licence = page.getByTestId('licence-dialog').getByRole('checkbox');
+        if (await licence.isVisible().catch(() => false)) {
+          await licence.check();
+          await page.getByRole('button', { name: 'Accept and download' }).click();
+        }
+        await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 60_000 });
+      }
+      await page.locator('[data-testid="engine-status"][data-state="ready"]').waitFor({ timeout: 60_000 });
+      await page.goto(`http://127.0.0.1:${port}/#/benchmark`);
+      await page.locator('main[data-ready="true"]').waitFor();
+      await shoot(page, '13-benchmark-setup', vp.name);
+      await page.getByRole('button', { name: /^Start benchmark/ }).click();
+      await page.getByTestId('benchmark-step').filter({ hasText: 'prompt 2 of 3' }).waitFor({ timeout: 60_000 });
+      await shoot(page, '14-benchmark-running', vp.name);
+      await page.locator('[data-testid="run-status"][data-status="complete"]').waitFor({ timeout: 90_000 });
+      await page.getByTestId('benchmark-results').scrollIntoViewIfNeeded();
+      await shoot(page, '15-benchmark-results', vp.name);
+      await page.getByTestId('benchmark-chart').scrollIntoViewIfNeeded();
+      await shoot(page, '15b-benchmark-chart', vp.name);
+      await page.getByLabel('Prompt', { exact: true }).selectOption('code');
+      await page.getByRole('button', { name: 'Compare side by side' }).click();
+      await page.locator('[data-testid="side-by-side"] [data-testid="run-status"][data-status="complete"]').waitFor({ timeout: 60_000 });
+      await page.getByTestId('side-by-side').locator('.columns').scrollIntoViewIfNeeded();
+      await shoot(page, '16-side-by-side', vp.name);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await host.close();
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const host = await startModelHost({ port: 0, repos: defaultTestRepos() });
   const server = await preview({ preview: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
+    // HEARTH_SHOTS_ONLY=benchmark takes the benchmark view's pictures alone.
+    if (process.env.HEARTH_SHOTS_ONLY === 'benchmark') {
+      await shootBenchmark();
+      return;
+    }
     for (const vp of viewports) {
       const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
       const page = await context.newPage();
@@ -168,6 +218,7 @@ async function main(): Promise<void> {
       await context.close();
     }
     await shootTooLarge();
+    await shootBenchmark();
     console.log(`Screenshots written to ${outDir}/`);
   } finally {
     await browser.close();

@@ -1,16 +1,19 @@
 import { clearAppData } from '../lib/appDb';
+import { benchmark, benchmarkHistory } from '../state/benchmark.svelte';
 import { chat } from '../state/chat.svelte';
 import { conversations } from '../state/conversations.svelte';
 import { library } from '../state/library.svelte';
 
 /**
- * Removes every conversation (private ones included) and every setting, and with `models` every
+ * Removes every conversation (private ones included), benchmark run and setting, and with `models` every
  * downloaded model and the model lists kept from hosts. The app's own files (the service
  * worker's cache) stay: they hold nothing of the user's.
  */
 export async function forgetEverything(options: { models: boolean }): Promise<void> {
+  benchmark.stop();
   await conversations.removeAll();
   await clearAppData();
+  benchmarkHistory.clear();
   if (options.models) {
     await chat.unload();
     await library.forgetAll();

@@ -2,13 +2,15 @@
 export type Route =
   | { view: 'chat'; conversationId: string | null; private?: boolean }
   | { view: 'models' }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  | { view: 'benchmark' };
 
-/** Reads a location hash: `#/models`, `#/settings`, `#/chat/<id>`, `#/chat/private`, `#/chat`. */
+/** Reads a location hash: `#/models`, `#/settings`, `#/benchmark`, `#/chat/<id>`, `#/chat/private`, `#/chat`. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'models') return { view: 'models' };
   if (parts[0] === 'settings') return { view: 'settings' };
+  if (parts[0] === 'benchmark') return { view: 'benchmark' };
   if (parts[0] === 'chat' && parts[1] === 'private') return { view: 'chat', conversationId: null, private: true };
   return { view: 'chat', conversationId: parts[0] === 'chat' && parts[1] ? parts[1] : null };
 }

@@ -14,7 +14,7 @@ export interface Shortcut {
 export const shortcuts: Shortcut[] = [
   { action: 'newChat', label: 'New chat', keys: { mod: true, shift: true, key: 'o' }, inFields: true },
   { action: 'focusComposer', label: 'Focus the message box', keys: { key: '/' }, inFields: false },
-  { action: 'stop', label: 'Stop the reply', keys: { key: 'Escape' }, inFields: true },
+  { action: 'stop', label: 'Stop the reply or the benchmark', keys: { key: 'Escape' }, inFields: true },
   { action: 'toggleSidebar', label: 'Show or hide the conversations', keys: { mod: true, shift: true, key: 's' }, inFields: true },
   { action: 'togglePanel', label: 'Show or hide the model details', keys: { mod: true, shift: true, key: 'e' }, inFields: true },
   { action: 'help', label: 'Show the keyboard shortcuts', keys: { shift: true, key: '?' }, inFields: false },

@@ -1,15 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { importConversation, openChatWith, replies, sendMessage, waitForReply } from './chatHarness';
 import { engineStatus, expect, expectModelReady, expectReady, openApp, test, testModels } from './harness';
-
-/** Serious and critical axe violations on the page as it is now, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
-}
+import type { Page } from '@playwright/test';
 
 async function expectAccessible(page: Page, view: string): Promise<void> {
   expect(await seriousViolations(page), view).toEqual([]);
@@ -155,7 +147,7 @@ test('shortcuts: new chat, focus the composer, stop with Esc, sidebar and panel,
   await page.keyboard.press('Shift+?');
   const help = page.getByTestId('shortcuts-help');
   await expect(help).toBeVisible();
-  for (const label of ['New chat', 'Focus the message box', 'Stop the reply', 'Show or hide the conversations', 'Show or hide the model details']) await expect(help).toContainText(label);
+  for (const label of ['New chat', 'Focus the message box', 'Stop the reply or the benchmark', 'Show or hide the conversations', 'Show or hide the model details']) await expect(help).toContainText(label);
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
 });

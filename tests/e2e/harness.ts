@@ -76,7 +76,7 @@ export async function expectReady(page: Page): Promise<void> {
 }
 
 /** Shows a view from the header, as a user would. */
-export async function gotoView(page: Page, view: 'Chat' | 'Models' | 'Settings'): Promise<void> {
+export async function gotoView(page: Page, view: 'Chat' | 'Models' | 'Benchmark' | 'Settings'): Promise<void> {
   const link = page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true });
   if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
   await expect(link).toHaveAttribute('aria-current', 'page');

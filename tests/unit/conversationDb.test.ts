@@ -20,14 +20,14 @@ function conversation(text: string, updatedAt: number, isPrivate = false): Conve
 }
 
 describe('conversationDb', () => {
-  it('upgrades a v1 database, keeping its settings', async () => {
+  it('upgrades a v1 database, keeping its settings (and adds the benchmark runs)', async () => {
     const v1 = await openDB('hearth-app', 1, { upgrade: (db) => void db.createObjectStore('settings') });
     await v1.put('settings', 'https://mirror.example', 'modelHost');
     v1.close();
     expect(await readSetting('modelHost', '')).toBe('https://mirror.example');
     const db = await appDb();
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual(['conversations', 'settings']);
+    expect(db.version).toBe(3);
+    expect([...db.objectStoreNames].sort()).toEqual(['benchmarks', 'conversations', 'settings']);
     expect([...db.transaction('conversations').store.indexNames]).toEqual(['byUpdated']);
   });
 
