@@ -143,7 +143,7 @@ test.describe('leaving nothing behind', () => {
     let dump = await dumpIndexedDb(page);
     expect(dump).not.toContain('FORGET-ME-1234');
     expect(dump).not.toContain(PROGRAMMED_REPLY);
-    expect(appData(dump)).toEqual({ settings: [], conversations: [] });
+    expect(appData(dump)).toEqual({ settings: [], conversations: [], benchmarks: [] });
     await expect(page.locator('[data-conversation]')).toHaveCount(0);
     // The models stay unless asked.
     expect(dump).toContain(testModels.programmed);
