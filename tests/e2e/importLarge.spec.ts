@@ -1,13 +1,13 @@
 /**
- * A GGUF over 2 GB imports through the real path (dropped on the models view, hashed and stored
- * by the store worker) without ever being held whole: the File is assembled in the page from one
- * 16 MiB block repeated (a Blob of repeated parts costs no disk and no memory), its SHA-256 is
- * computed independently in Node by streaming the same bytes, and the browser's resident memory
+ * A GGUF over 2 GB imports through the real path (picked from disk in the import dialog, hashed
+ * and stored by the store worker) without ever being held whole: the file is written to disk from
+ * one 16 MiB block repeated, its SHA-256 is computed independently in Node from the same bytes, and the browser's resident memory
  * is sampled from /proc throughout. A whole-file ArrayBuffer would add at least the file's size.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { derivativeGguf } from '../fixtures/byoRepos';
-import { expect, gotoView, importDialog, importOutcome, modelRow, openApp, test } from './byoHarness';
+import { expect, gotoView, importDialog, importFiles, modelRow, importOutcome, openApp, test } from './byoHarness';
 import { available, browserTreeRss, sampleRss } from './processMemory';
 
 const MiB = 1 << 20;
@@ -37,22 +37,18 @@ test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and mem
   for (let i = 0; i < blocks; i++) hash.update(b);
   const expected = hash.digest('hex');
 
+  // The file lies on disk, as one carried on a USB stick would: the browser gets a file-backed File.
+  const path = test.info().outputPath('Hearth-Derivative-Q8_0-large.gguf');
+  const out = openSync(path, 'w');
+  writeSync(out, header);
+  for (let i = 0; i < blocks; i++) writeSync(out, b);
+  closeSync(out);
+
   await openApp(page, host);
   await gotoView(page, 'Models');
   const before = browserTreeRss();
   const sampler = sampleRss();
-  await page.locator('.models-view').evaluate(
-    (view, { header, blocks, blockBytes }) => {
-      const words = new Uint32Array(blockBytes / 4);
-      for (let i = 0; i < words.length; i++) words[i] = Math.imul(i + 1, 2654435761) >>> 0;
-      const one = new Blob([words]);
-      const file = new File([new Uint8Array(header), ...Array.from({ length: blocks }, () => one)], 'Hearth-Derivative-Q8_0-large.gguf');
-      const data = new DataTransfer();
-      data.items.add(file);
-      view.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    },
-    { header: [...header], blocks, blockBytes },
-  );
+  await importFiles(page, [path]);
   const outcome = await importOutcome(page, 540_000);
   if (outcome === 'error') console.log('import error:', await importDialog(page).locator('[data-error]').first().innerText());
   expect(outcome).toBe('none');
