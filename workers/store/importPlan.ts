@@ -13,7 +13,7 @@ import { parseExportManifest } from './exportManifest';
 import { ggufFactsOf, looksLikeGguf } from './ggufFacts';
 import { entryFromExport, matchKnown, type KnownModel } from './importIdentity';
 import { hashFile, ImportMeter } from './importWrite';
-import { architectureOf, libraryFor, noLibraryMessage, shardsOf } from './mlcBuild';
+import { architectureOf, libraryFacts, libraryFor, noLibraryMessage, shardsOf } from './mlcBuild';
 import { governingLicence } from './modelCard';
 import { modelLibFile } from './modelLibrary';
 import { isFullyPinned, resolveManifest, targetFor } from './manifest';
@@ -245,12 +245,7 @@ async function newModelPlan(picked: Picked[], sha: Map<string, string>, ctx: Pla
       quantization: architecture.quantization,
       engine,
       files: [],
-      modelLib: { ...library.modelLib },
-      mlcArchitecture: architecture,
-      contextWindow: Math.min(context, library.contextWindow),
-      trainedContextWindow: context,
-      vramRequiredMB: library.vramRequiredMB,
-      requiredFeatures: [...library.requiredFeatures],
+      ...libraryFacts(library, library.modelLib, architecture, context),
       approxSizeBytes: 0,
     };
   }

@@ -31,6 +31,18 @@ export function libraryFor(architecture: MlcArchitecture, known: CatalogEntry[])
   return known.find((e) => e.engine === 'webllm' && e.modelLib && e.mlcArchitecture && sameArchitecture(e.mlcArchitecture, architecture));
 }
 
+/** What an MLC build takes from the known entry whose library runs it: the library, window, memory and features. */
+export function libraryFacts(library: CatalogEntry, modelLib: NonNullable<CatalogEntry['modelLib']>, architecture: MlcArchitecture, trainedContext: number) {
+  return {
+    modelLib: { ...modelLib },
+    mlcArchitecture: architecture,
+    contextWindow: Math.min(trainedContext, library.contextWindow),
+    trainedContextWindow: trainedContext,
+    vramRequiredMB: library.vramRequiredMB,
+    requiredFeatures: [...library.requiredFeatures],
+  } satisfies Partial<CatalogEntry>;
+}
+
 /** The plain-words reason an MLC build cannot be added, naming the libraries Hearth has. */
 export function noLibraryMessage(what: string, architecture: MlcArchitecture | null, known: CatalogEntry[]): string {
   const have = [...new Set(known.filter((e) => e.engine === 'webllm' && e.mlcArchitecture).map((e) => e.displayName.replace(/\s*\([^)]*\)\s*$/, '') + ` ${e.quantization}`))];

@@ -9,7 +9,7 @@ import type { CatalogEntry, CatalogFile, EntryOrigin, ModelLineage } from '../sh
 import { inputError, TypedError } from '../shared/errors';
 import type { RepoChoice, RepoInspection } from '../shared/storeProtocol';
 import { listFiles, revisionInfo, withSlash, type HubContext, type TreeEntry } from './hubClient';
-import { architectureOf, libraryFor, noLibraryMessage, shardsOf } from './mlcBuild';
+import { architectureOf, libraryFacts, libraryFor, noLibraryMessage, shardsOf } from './mlcBuild';
 import { governingLicence, lineageFromCard } from './modelCard';
 import { documentRows, ggufGroups, pinTreeFile, type GgufGroup } from './repoFiles';
 import { parseRepoInput } from './repoInput';
@@ -109,12 +109,7 @@ async function mlcChoice(rc: RepoContext, rows: TreeEntry[], known: CatalogEntry
     engine: 'webllm',
     quantization: architecture.quantization,
     files,
-    modelLib: { ...library.modelLib },
-    mlcArchitecture: architecture,
-    contextWindow: Math.min(context, library.contextWindow),
-    trainedContextWindow: context,
-    vramRequiredMB: library.vramRequiredMB,
-    requiredFeatures: [...library.requiredFeatures],
+    ...libraryFacts(library, library.modelLib, architecture, context),
     parameters: library.parameters,
     approxSizeBytes: bytesOf(files) + (library.modelLib.size ?? 0),
   };
