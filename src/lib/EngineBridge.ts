@@ -18,6 +18,8 @@ export interface ReplyStream {
 export class EngineBridge {
   #worker: Worker | undefined;
   #api: Remote<EngineApi> | undefined;
+  /** Loads in flight, settled by `terminate` (a call to a dead worker would never answer). */
+  #loads = new Set<(result: EngineResult<LoadedModel>) => void>();
 
   get #remote(): Remote<EngineApi> {
     if (!this.#api) {
@@ -34,7 +36,17 @@ export class EngineBridge {
 
   /** Loads a downloaded model (on the device, threads and window `options` ask for), reporting progress. */
   load(entry: CatalogEntry, options: EngineLoadOptions, onProgress: (progress: LoadProgress) => void): Promise<EngineResult<LoadedModel>> {
-    return this.#remote.load(entry, options, proxy(onProgress));
+    return new Promise((resolve, reject) => {
+      const settle = (result: EngineResult<LoadedModel>): void => {
+        this.#loads.delete(settle);
+        resolve(result);
+      };
+      this.#loads.add(settle);
+      this.#remote.load(entry, options, proxy(onProgress)).then(settle, (error: unknown) => {
+        this.#loads.delete(settle);
+        reject(error);
+      });
+    });
   }
 
   /** The exact prompt these messages become for the loaded model. */
@@ -79,15 +91,24 @@ export class EngineBridge {
     return this.#api?.interrupt() ?? Promise.resolve();
   }
 
-  /** Frees the loaded model (the worker stays). */
+  /**
+   * Frees the loaded model (the worker stays). A load still in flight cannot be stopped inside
+   * the engines, and would finish after the unload (a model in memory no one uses, and web-llm
+   * writing its caches after the user deleted them), so then the worker is ended instead.
+   */
   unload(): Promise<void> {
+    if (this.#loads.size > 0) {
+      this.terminate();
+      return Promise.resolve();
+    }
     return this.#api?.unload() ?? Promise.resolve();
   }
 
-  /** Ends the worker; the next call starts a fresh one. */
+  /** Ends the worker, settling a load in flight as stopped; the next call starts a fresh one. */
   terminate(): void {
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#api = undefined;
+    for (const settle of [...this.#loads]) settle({ ok: false, error: { name: 'EngineError', message: 'The model stopped loading.' } });
   }
 }

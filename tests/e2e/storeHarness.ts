@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { defaultTestRepos, startModelHost, unpinnedSuffix, type ModelHost, type TestRepo } from '../fixtures/modelHost';
-import { test as base, expectModelReady, expectReady, gotoView, modelRow, openApp as openAppAt } from './harness';
+import { test as base, expect, expectModelReady, expectReady, gotoView, modelRow, openApp as openAppAt } from './harness';
 
 export { expect, expectCached, expectModelReady, idbContents, modelRow, startDownload, storedChunkedSha256 } from './harness';
 
@@ -40,6 +40,7 @@ export async function deleteAllModels(page: Page): Promise<void> {
   await gotoView(page, 'Settings');
   await page.getByRole('button', { name: 'Delete all models…' }).click();
   await page.getByRole('button', { name: 'Yes, delete all models' }).click();
+  await expect(page.getByTestId('delete-all-outcome')).toHaveAttribute('data-outcome', 'deleted');
   await gotoView(page, 'Models');
 }
 

@@ -109,6 +109,9 @@ export async function deleteModelRecords(modelId: string): Promise<void> {
 
 /** Deletes every model and every byte web-llm's caches hold. */
 export async function deleteAllRecords(): Promise<void> {
+  // web-llm's bytes first, as for one model: stopped half-way, what is left is records of
+  // damaged files (found and repaired), never bytes no record knows of.
+  await clearWebllmCaches();
   const db = await storeDb();
   const tx = db.transaction(['models', 'files', 'partials', 'chunks'], 'readwrite');
   await Promise.all([
@@ -118,5 +121,4 @@ export async function deleteAllRecords(): Promise<void> {
     tx.objectStore('chunks').clear(),
     tx.done,
   ]);
-  await clearWebllmCaches();
 }
