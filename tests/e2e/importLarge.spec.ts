@@ -5,7 +5,11 @@
  * is sampled from /proc throughout. A whole-file ArrayBuffer would add at least the file's size.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { derivativeGguf } from '../fixtures/byoRepos';
 import { expect, gotoView, importDialog, importFiles, modelRow, importOutcome, openApp, test } from './byoHarness';
 import { available, browserTreeRss, sampleRss } from './processMemory';
@@ -27,7 +31,7 @@ function block(): Uint8Array {
 // tests/unit/store/largeFileHash.test.ts proves the slice reads in the normal suite.
 test.skip(!process.env.HEARTH_LARGE_FILES, 'set HEARTH_LARGE_FILES=1 (npm run test:large) to import a 2.25 GiB file');
 
-test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and memory far below the file’s size', async ({ page, host }) => {
+test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and memory far below the file’s size', async ({ host, baseURL }) => {
   test.setTimeout(600_000);
   const header = derivativeGguf(false);
   const blocks = Math.ceil((totalBytes - header.byteLength) / blockBytes);
@@ -44,6 +48,11 @@ test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and mem
   for (let i = 0; i < blocks; i++) writeSync(out, b);
   closeSync(out);
 
+  // A profile on disk, as a user's browser has: Playwright's default context is off the record,
+  // and there Chromium keeps IndexedDB and its blobs in memory.
+  const profile = mkdtempSync(join(tmpdir(), 'hearth-large-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, baseURL });
+  const page = context.pages()[0] ?? (await context.newPage());
   await openApp(page, host);
   await gotoView(page, 'Models');
   const before = browserTreeRss();
@@ -75,4 +84,6 @@ test('a GGUF over 2 GB is imported in slices: the SHA-256 Node computes, and mem
     console.log(test.info().annotations.at(-1)?.description);
     expect(grew).toBeLessThan(size / 2);
   }
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
 });
