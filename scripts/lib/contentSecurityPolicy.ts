@@ -42,7 +42,8 @@ export function modelHostSources(options: CspOptions = {}): string[] {
 /**
  * The policy. `'wasm-unsafe-eval'` lets the engines compile WebAssembly (and nothing else);
  * `worker-src blob:` is for wllama, which starts llama.cpp's worker (and its threads) from a
- * `blob:` URL made of code in its own bundle. Directives a `<meta>` cannot carry
+ * `blob:` URL made of code in its own bundle; `img-src blob:` is for the benchmark's PNG, drawn
+ * from the app's own SVG (a `blob:` URL only this page can make, so nothing is fetched). Directives a `<meta>` cannot carry
  * (`frame-ancestors`) are added only with `forHeader`.
  */
 export function contentSecurityPolicy(options: CspOptions & { forHeader?: boolean } = {}): string {
@@ -52,7 +53,7 @@ export function contentSecurityPolicy(options: CspOptions & { forHeader?: boolea
     ['worker-src', "'self'", 'blob:'],
     ['connect-src', "'self'", ...modelHostSources(options)],
     ['style-src', "'self'"],
-    ['img-src', "'self'"],
+    ['img-src', "'self'", 'blob:'],
     ['object-src', "'none'"],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],

@@ -27,7 +27,7 @@ test('opening the benchmark view starts nothing: no engine load, no run', async 
   await expect(engineStatus(page)).toHaveAttribute('data-state', 'ready');
 });
 
-test('a benchmark of two models: a row per model and prompt with real numbers, the device, a chart; kept through a reload; exported as JSON and SVG', async ({ page, host }) => {
+test('a benchmark of two models: a row per model and prompt with real numbers, the device, a chart; kept through a reload; exported as JSON, SVG and PNG', async ({ page, host }) => {
   test.setTimeout(150_000);
   await openApp(page, host);
   await downloadModels(page, models);
@@ -95,6 +95,18 @@ test('a benchmark of two models: a row per model and prompt with real numbers, t
   expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThan(6);
   expect(svg).toContain('Long Llama B GGUF (test)');
+
+  // The same chart as a PNG, drawn by the browser at twice the SVG's size (no CSP violation: the fixture checks).
+  const picture = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export image (PNG)' }).click();
+  const pngFile = await picture;
+  expect(pngFile.suggestedFilename()).toMatch(/^hearth-benchmark-.*\.png$/);
+  const png = await readFile(await pngFile.path());
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const svgHeight = Number(/height="(\d+)"/.exec(svg)?.[1]);
+  expect({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) }).toEqual({ width: 1440, height: svgHeight * 2 });
+  // Not a blank canvas: a drawn chart compresses to more than a white rectangle would.
+  expect(png.byteLength).toBeGreaterThan(10_000);
 
   await page.getByRole('button', { name: 'Delete this run' }).click();
   await expect(results(page)).toHaveCount(0);

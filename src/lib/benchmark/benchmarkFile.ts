@@ -5,8 +5,8 @@ export function benchmarkFile(run: BenchmarkRun): BenchmarkFile {
   return { format: 'hearth-benchmark', version: 1, run };
 }
 
-/** `hearth-benchmark-2026-12-02T01-05-07.json` (or `.svg`): the run's start, safe in a file name. */
-export function benchmarkFileName(run: BenchmarkRun, extension: 'json' | 'svg'): string {
+/** `hearth-benchmark-2026-12-02T01-05-07.json` (or `.svg`, `.png`): the run's start, safe in a file name. */
+export function benchmarkFileName(run: BenchmarkRun, extension: 'json' | 'svg' | 'png'): string {
   return `hearth-${run.kind === 'sideBySide' ? 'side-by-side' : 'benchmark'}-${run.startedAt.slice(0, 19).replace(/:/g, '-')}.${extension}`;
 }
 
