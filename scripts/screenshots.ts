@@ -54,6 +54,26 @@ async function shoot(page: Page, name: string, viewport: string): Promise<void> 
 }
 
 /**
+ * Opens the models view against `hostUrl` and downloads each model in turn, accepting its
+ * licence where one is asked for, until every row says it is cached.
+ */
+async function downloadModels(page: Page, hostUrl: string, ids: readonly string[]): Promise<void> {
+  await page.goto(`http://127.0.0.1:${port}/?modelHost=${encodeURIComponent(hostUrl)}#/models`);
+  await page.locator('main[data-ready="true"]').waitFor();
+  for (const id of ids) {
+    const row = page.locator(`li[data-model="${id}"]`);
+    await row.getByRole('button', { name: /^Download/ }).click();
+    const licence = page.getByTestId('licence-dialog').getByRole('checkbox');
+    // A licence is asked once per version: a later model under the same one starts at once.
+    if (await licence.isVisible().catch(() => false)) {
+      await licence.check();
+      await page.getByRole('button', { name: 'Accept and download' }).click();
+    }
+    await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 60_000 });
+  }
+}
+
+/**
  * The typed error of a build too large for this GPU, with the suggested CPU build as an action:
  * WebGPU (SwiftShader) with small stated buffer limits, as on a phone (see tests/e2e/gpuLimits.ts).
  */
@@ -65,18 +85,7 @@ async function shootTooLarge(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, serviceWorkers: 'block' });
       const page = await context.newPage();
       await stateGpuLimits(page, { maxBufferSize: 512 * 1024, maxStorageBufferBindingSize: 256 * 1024 });
-      await page.goto(`http://127.0.0.1:${port}/?modelHost=${encodeURIComponent(host.url)}#/models`);
-      await page.locator('main[data-ready="true"]').waitFor();
-      for (const id of ['Programmed-Llama-GGUF', 'Tiny-Llama-MLC']) {
-        const row = page.locator(`li[data-model="${id}"]`);
-        await row.getByRole('button', { name: /^Download/ }).click();
-        const licence = page.getByTestId('licence-dialog').getByRole('checkbox');
-        if (await licence.isVisible().catch(() => false)) {
-          await licence.check();
-          await page.getByRole('button', { name: 'Accept and download' }).click();
-        }
-        await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 60_000 });
-      }
+      await downloadModels(page, host.url, ['Programmed-Llama-GGUF', 'Tiny-Llama-MLC']);
       const error = page.locator('[data-engine-error="TooLargeForDeviceError"]');
       await error.waitFor({ timeout: 60_000 });
       await error.scrollIntoViewIfNeeded();
@@ -97,18 +106,7 @@ async function shootBenchmark(): Promise<void> {
     for (const vp of viewports) {
       const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
       const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${port}/?modelHost=${encodeURIComponent(host.url)}#/models`);
-      await page.locator('main[data-ready="true"]').waitFor();
-      for (const id of ['Long-Llama-A-GGUF', 'Long-Llama-B-GGUF']) {
-        const row = page.locator(`li[data-model="${id}"]`);
-        await row.getByRole('button', { name: /^Download/ }).click();
-        const licence = page.getByTestId('licence-dialog').getByRole('checkbox');
-        if (await licence.isVisible().catch(() => false)) {
-          await licence.check();
-          await page.getByRole('button', { name: 'Accept and download' }).click();
-        }
-        await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 60_000 });
-      }
+      await downloadModels(page, host.url, ['Long-Llama-A-GGUF', 'Long-Llama-B-GGUF']);
       await page.locator('[data-testid="engine-status"][data-state="ready"]').waitFor({ timeout: 60_000 });
       await page.goto(`http://127.0.0.1:${port}/#/benchmark`);
       await page.locator('main[data-ready="true"]').waitFor();

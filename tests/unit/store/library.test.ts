@@ -1,20 +1,11 @@
 /** The model library (compiled code web-llm runs) is verified like the weights. */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect } from 'vitest';
 import type { CatalogEntry } from '../../../workers/shared/catalog';
-import type { ModelHost } from '../../fixtures/modelHost';
-import { download, entryOf, freshStore, startHfHost, type StoreApi } from './storeHarness';
-
-let host: ModelHost;
-let store: StoreApi;
-beforeEach(async () => {
-  host = await startHfHost();
-  store = await freshStore();
-});
-afterEach(() => host.close());
+import { download, entryOf, test } from './storeHarness';
 
 const lib = 'tiny-llama-webgpu.wasm';
 
-test("a library the model host serves is checked against the host's listing: a flipped byte is refused", async () => {
+test("a library the model host serves is checked against the host's listing: a flipped byte is refused", async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-MLC-unpinned');
   expect(entry.modelLib?.url).toContain('/resolve/main/');
   host.setFault({ kind: 'corrupt-byte', path: lib });
@@ -31,7 +22,7 @@ test("a library the model host serves is checked against the host's listing: a f
   expect(row?.url).toMatch(/\/resolve\/[0-9a-f]{40}\//);
 });
 
-test('a library with no pinned hash is trusted on first use; a changed one is refused later; the stored one is re-checked at load', async () => {
+test('a library with no pinned hash is trusted on first use; a changed one is refused later; the stored one is re-checked at load', async ({ host, store }) => {
   const pinned = await entryOf(host, 'Tiny-Llama-MLC');
   // Like the built-in entries: an absolute URL elsewhere, no hash.
   const entry: CatalogEntry = { ...pinned, modelLib: { url: new URL(pinned.modelLib!.url, host.url).href } };

@@ -1,19 +1,10 @@
 /** Resuming downloads: complete partials, clean-but-short bodies, hasher states, 429 Retry-After. */
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { ModelHost } from '../../fixtures/modelHost';
-import { bytesRequests, download, entryOf, failPuts, freshStore, startHfHost, storeKeys, storedSha256, type StoreApi } from './storeHarness';
-
-let host: ModelHost;
-let store: StoreApi;
-beforeEach(async () => {
-  host = await startHfHost();
-  store = await freshStore();
-});
-afterEach(() => host.close());
+import { expect } from 'vitest';
+import { bytesRequests, download, entryOf, failPuts, storeKeys, storedSha256, test } from './storeHarness';
 
 const gguf = 'tiny-llama-f32.gguf';
 
-test('a drop after the last byte resumes to verified (no Range past the end, no 416)', async () => {
+test('a drop after the last byte resumes to verified (no Range past the end, no 416)', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   const size = entry.files.find((f) => f.path === gguf)!.size!;
   host.setFault({ kind: 'drop-after', path: gguf, bytes: size, times: 1 });
@@ -23,7 +14,7 @@ test('a drop after the last byte resumes to verified (no Range past the end, no 
   expect(await storedSha256(store, entry.id, gguf)).toBe(entry.files.find((f) => f.path === gguf)!.sha256);
 });
 
-test('a partial whose bytes are all stored (the tab closed before the file was recorded) completes without fetching it again', async () => {
+test('a partial whose bytes are all stored (the tab closed before the file was recorded) completes without fetching it again', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   // The tab dies between the last chunk and the verified record: that write never happens.
   const restore = failPuts('files', 1, 1, (value) => (value as { path?: string }).path === gguf);
@@ -38,7 +29,7 @@ test('a partial whose bytes are all stored (the tab closed before the file was r
   expect(await storedSha256(store, entry.id, gguf)).toBe(entry.files.find((f) => f.path === gguf)!.sha256);
 });
 
-test('a body that ends cleanly but short resumes with Range from where it stopped', async () => {
+test('a body that ends cleanly but short resumes with Range from where it stopped', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   host.setFault({ kind: 'short-body', path: gguf, bytes: 200_000, times: 1 });
   const outcome = await download(store, entry, host);
@@ -49,7 +40,7 @@ test('a body that ends cleanly but short resumes with Range from where it stoppe
   expect(await storedSha256(store, entry.id, gguf)).toBe(entry.files.find((f) => f.path === gguf)!.sha256);
 });
 
-test('a partial whose saved hasher state cannot be loaded resumes from its stored bytes', async () => {
+test('a partial whose saved hasher state cannot be loaded resumes from its stored bytes', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   host.setFault({ kind: 'slow', path: gguf, bytesPerSecond: 400_000 });
   const running = download(store, entry, host);
@@ -84,7 +75,7 @@ test('a partial whose saved hasher state cannot be loaded resumes from its store
   expect(await storedSha256(store, entry.id, gguf)).toBe(entry.files.find((f) => f.path === gguf)!.sha256);
 });
 
-test('a 429 waits for Retry-After before asking again', async () => {
+test('a 429 waits for Retry-After before asking again', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   host.setFault({ kind: 'rate-limit', path: gguf, retryAfter: 2, times: 1 });
   const outcome = await download(store, entry, host);

@@ -1,20 +1,11 @@
 /** A full disk mid-download, and a delete while a download runs. */
-import { afterEach, beforeEach, expect, onTestFinished, test, vi } from 'vitest';
+import { expect, onTestFinished, vi } from 'vitest';
 import type { DownloadProgress } from '../../../workers/shared/progress';
-import type { ModelHost } from '../../fixtures/modelHost';
-import { download, entryOf, failPuts, freshStore, startHfHost, storeKeys, storedSha256, type StoreApi } from './storeHarness';
-
-let host: ModelHost;
-let store: StoreApi;
-beforeEach(async () => {
-  host = await startHfHost();
-  store = await freshStore();
-});
-afterEach(() => host.close());
+import { download, entryOf, failPuts, storeKeys, storedSha256, test } from './storeHarness';
 
 const gguf = 'tiny-llama-f32.gguf';
 
-test('a full disk mid-file is a QuotaError: nothing recorded verified with a hole, the download stops, a retry completes', async () => {
+test('a full disk mid-file is a QuotaError: nothing recorded verified with a hole, the download stops, a retry completes', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-GGUF');
   const expected = entry.files.find((f) => f.path === gguf)!;
   const reports: DownloadProgress[] = [];
@@ -37,7 +28,7 @@ test('a full disk mid-file is a QuotaError: nothing recorded verified with a hol
   expect(await storedSha256(store, entry.id, gguf)).toBe(expected.sha256);
 });
 
-test('deleting a model while it downloads waits for the download to stop: nothing of it lands afterwards', async () => {
+test('deleting a model while it downloads waits for the download to stop: nothing of it lands afterwards', async ({ host, store }) => {
   const entry = await entryOf(host, 'Tiny-Llama-MLC');
   // A slow device: hashing a received file takes a while, so the delete lands while it runs.
   const digest = crypto.subtle.digest.bind(crypto.subtle);

@@ -7,12 +7,29 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createHash } from 'node:crypto';
-import { vi } from 'vitest';
+import { test as base, vi } from 'vitest';
 import type { CatalogEntry } from '../../../workers/shared/catalog';
 import type { DownloadProgress } from '../../../workers/shared/progress';
 import { defaultTestRepos, startModelHost, type ModelHost, type StartModelHostOptions, type TestRepo } from '../../fixtures/modelHost';
 
 export type StoreApi = (typeof import('../../../workers/store/storeApi'))['storeApi'];
+
+/**
+ * `test` with a fresh Hugging Face–like host and a fresh, empty store for each test that asks
+ * for them (`async ({ host, store }) => ...`); the host is closed after the test, pass or fail.
+ */
+export const test = base.extend<{ host: ModelHost; store: StoreApi }>({
+  // eslint-disable-next-line no-empty-pattern
+  host: async ({}, use) => {
+    const host = await startHfHost();
+    await use(host);
+    await host.close();
+  },
+  // eslint-disable-next-line no-empty-pattern
+  store: async ({}, use) => {
+    await use(await freshStore());
+  },
+});
 
 /** A fresh, empty store (its own IndexedDB) running the worker's code. */
 export async function freshStore(): Promise<StoreApi> {
