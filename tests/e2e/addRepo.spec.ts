@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { derivativeBase, derivativeFiles, derivativeGguf, derivativeRepo } from '../fixtures/byoRepos';
 import { PROGRAMMED_REPLY } from '../fixtures/gguf';
 import { validateCycloneDx16 } from '../fixtures/cyclonedx';
-import { sha256 } from '../unit/store/storeHarness';
+import { sha256 } from '../fixtures/sha256';
 import { replies, sendMessage, waitForReply } from './chatHarness';
 import { acceptLicenceIfAsked, addDialog, expect, expectCached, expectModelReady, gotoView, lookUpRepo, modelRow, openApp, storedChunkedSha256, test } from './byoHarness';
 

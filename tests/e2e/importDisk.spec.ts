@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { derivativeBase, derivativeGguf } from '../fixtures/byoRepos';
 import { makeProgrammedLlamaGguf, PROGRAMMED_REPLY } from '../fixtures/gguf';
 import { makeFakeModelLib, makeMlcRepo, MODEL_LIB_FILE } from '../fixtures/mlc';
-import { sha256 } from '../unit/store/storeHarness';
+import { sha256 } from '../fixtures/sha256';
 import { replies, sendMessage, waitForReply } from './chatHarness';
 import { expect, expectModelReady, gotoView, idbContents, importDialog, importFiles, importFolder, importOutcome, modelRow, openApp, storedChunkedSha256, test } from './byoHarness';
 

@@ -6,10 +6,10 @@
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { createHash } from 'node:crypto';
 import { test as base, vi } from 'vitest';
 import type { CatalogEntry } from '../../../workers/shared/catalog';
 import type { DownloadProgress } from '../../../workers/shared/progress';
+import { sha256 } from '../../fixtures/sha256';
 import { defaultTestRepos, startModelHost, type ModelHost, type StartModelHostOptions, type TestRepo } from '../../fixtures/modelHost';
 
 export type StoreApi = (typeof import('../../../workers/store/storeApi'))['storeApi'];
@@ -54,7 +54,7 @@ export async function download(store: StoreApi, entry: CatalogEntry, host: Model
   return store.download(entry, host.url, (p) => reports.push(p));
 }
 
-export const sha256 = (bytes: Uint8Array | ArrayBuffer): string => createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
+export { sha256 };
 
 /** SHA-256 of the bytes the store would hand an engine for one file. */
 export async function storedSha256(store: StoreApi, modelId: string, path: string): Promise<string | undefined> {
