@@ -29,6 +29,7 @@ export function explainEngineError(error: EngineError): { title: string; detail:
           : 'The conversation is longer than the model can read at once. Shorten the message, or lower "max new tokens".',
       };
     case 'ModelNotReadyError':
+      if (!error.badFiles?.length) return { title: 'This model is no longer on this device', detail: 'It was deleted (perhaps in another tab) while it was loading. Download it again from Models to chat with it.' };
       return { title: 'Some model files are missing or damaged', detail: `They were dropped and will be downloaded again, alone${error.badFiles?.length ? `: ${error.badFiles.join(', ')}` : ''}.` };
     case 'EngineError':
       // The engine's own message is for developers (it is logged), not for the screen.

@@ -142,7 +142,8 @@ export class ChatSession {
           return true;
         }
         this.error = this.#explain(result.error, entry);
-        if (result.error.name !== 'ModelNotReadyError' || attempt > 0) break;
+        // Repair damaged files; a model deleted while it was loading (no bad files) stays deleted.
+        if (result.error.name !== 'ModelNotReadyError' || !result.error.badFiles?.length || attempt > 0) break;
         await this.#library.repair(entry);
       }
       this.loaded = null;

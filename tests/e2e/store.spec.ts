@@ -78,7 +78,8 @@ test.describe('verified model store', () => {
 
   test('a page reload in the middle of a download resumes it; completed files are not fetched again', async ({ page, host }) => {
     // The GGUF is stored in chunks with its hash state: slow it down so the reload lands mid-file.
-    host.setFault({ kind: 'slow', path: '.gguf', bytesPerSecond: 400_000 });
+    // (Slow enough that a loaded machine cannot finish the file between the checks and the reload.)
+    host.setFault({ kind: 'slow', path: '.gguf', bytesPerSecond: 120_000 });
     await openApp(page, host);
     await startDownload(page, testModels.gguf);
     const ggufFile = modelRow(page, testModels.gguf).locator('li[data-file$=".gguf"]');
@@ -87,6 +88,7 @@ test.describe('verified model store', () => {
     const before = servedFiles(host);
     const completedBefore = (await idbContents(page)).files.map((k) => k.split('|')[1]);
     expect(completedBefore.length).toBeGreaterThan(0);
+    expect(completedBefore.some((p) => p.endsWith('.gguf'))).toBe(false);
 
     await page.reload();
     host.clearFaults();

@@ -81,11 +81,13 @@ export const engineApi = {
     onProgress?.({ phase: 'checking', fraction: 0, text: 'Checking the stored files' });
     const manifest = await readManifest(entry.id);
     const missing = await missingFiles(entry.id);
-    if (!manifest || !missing || missing.length > 0) {
+    // Deleted meanwhile (in this tab or another): nothing to repair, and nothing is fetched again.
+    if (!manifest || !missing) return fail({ name: 'ModelNotReadyError', message: 'This model is no longer on this device.', badFiles: [] });
+    if (missing.length > 0) {
       return fail({
         name: 'ModelNotReadyError',
         message: 'Some files of this model are missing or damaged.',
-        badFiles: missing?.map((b) => b.path) ?? [],
+        badFiles: missing.map((b) => b.path),
       });
     }
     try {
@@ -94,7 +96,10 @@ export const engineApi = {
         // A split GGUF is several weight files, in order; llama.cpp reads them as one model.
         const weights = manifest.files.filter((f) => f.role === 'weights');
         const blobs = await Promise.all(weights.map((w) => readFileBlob(entry.id, w.path)));
-        if (weights.length === 0 || blobs.some((b) => !b)) return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights.map((w) => w.path) });
+        if (weights.length === 0 || blobs.some((b) => !b)) {
+          if (!(await readManifest(entry.id))) return fail({ name: 'ModelNotReadyError', message: 'This model is no longer on this device.', badFiles: [] });
+          return fail({ name: 'ModelNotReadyError', message: 'The model weights are not stored.', badFiles: weights.map((w) => w.path) });
+        }
         onProgress?.({ phase: 'loading', fraction: 0.1, text: 'Loading the model into llama.cpp' });
         engine = await WllamaEngine.load(entry, blobs as Blob[], options, device);
       } else {
