@@ -20,7 +20,12 @@ export async function stateGpuLimits(page: Page, limits: { maxBufferSize: number
     });
   })();\n`;
   await page.route(/\/assets\/engine\.worker-[^/]+\.js$/, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, body: preamble + (await response.text()) });
+    try {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: preamble + (await response.text()) });
+    } catch (error) {
+      // A worker started as the test ends (the page is closing) needs no limits.
+      if (!/Test ended|closed/i.test(String(error))) throw error;
+    }
   });
 }
