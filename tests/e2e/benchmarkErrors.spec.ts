@@ -2,7 +2,7 @@ import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { defaultTestRepos, longContextTestRepo, startModelHost } from '../fixtures/modelHost';
 import { benchModels, downloadModels, expect, openBenchmark, resultRow, runStatus } from './benchmarkHarness';
 import { stateGpuLimits } from './gpuLimits';
-import { test as base, openApp, testModels } from './harness';
+import { test as base, expectModelReady, openApp, testModels } from './harness';
 
 // WebGPU through SwiftShader, with the buffer limits of a small phone: the MLC build does not fit.
 const test = base.extend({
@@ -34,4 +34,6 @@ test('a model that cannot load (too large for this GPU) is a row with the reason
   await expect(failed.locator('tr[data-prompt]')).toHaveCount(0);
   for (const prompt of ['short', 'summary', 'code']) await expect(resultRow(page, benchModels.a, prompt)).toHaveAttribute('data-status', 'complete');
   await expect(page.getByTestId('benchmark-chart').getByRole('img')).toHaveAccessibleName(/Did not load: Too large for this GPU/);
+  // The chat's model, unloaded for the run, is loaded again for the chat.
+  await expectModelReady(page, benchModels.a);
 });

@@ -25,7 +25,7 @@ export async function stateGpuLimits(page: Page, limits: { maxBufferSize: number
       await route.fulfill({ response, body: preamble + (await response.text()) });
     } catch (error) {
       // A worker started as the test ends (the page is closing) needs no limits.
-      if (!/Test ended|closed/i.test(String(error))) throw error;
+      if (!/Test ended|closed|disposed/i.test(String(error))) throw error;
     }
   });
 }
