@@ -12,9 +12,13 @@ async function inViewport(page: Page, selector: string): Promise<boolean> {
   }, selector);
 }
 
-/** Whether the page scrolls sideways (it never should). */
+/** Whether the page, or the view's own scrolling area, scrolls sideways (it never should). */
 function overflowsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > innerWidth || document.body.scrollWidth > innerWidth);
+  return page.evaluate(() => {
+    if (document.documentElement.scrollWidth > innerWidth || document.body.scrollWidth > innerWidth) return true;
+    // Views scroll inside themselves (the page does not): a card wider than the screen shows there.
+    return Array.from(document.querySelectorAll('main .settings-view, main .models-view')).some((view) => view.scrollWidth > view.clientWidth + 1);
+  });
 }
 
 test('first run: the one primary action on a fresh profile ends with a streamed reply, with no other click than the licence', async ({ page, host }) => {
