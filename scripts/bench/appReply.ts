@@ -16,13 +16,18 @@ export async function measureAppReply(): Promise<AppRun> {
   const started = performance.now();
   sendButton.click();
   const reply = (): HTMLElement | undefined => [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')][before];
+  // Watched with a MutationObserver, not polled each animation frame: a requestAnimationFrame loop
+  // makes the page produce a frame every vsync, work on the cores llama.cpp's threads need that
+  // the app alone does not cause.
   const until = (test: () => boolean): Promise<number> =>
     new Promise((resolve) => {
-      const check = (): void => {
-        if (test()) resolve(performance.now());
-        else requestAnimationFrame(check);
-      };
-      check();
+      if (test()) return resolve(performance.now());
+      const observer = new MutationObserver(() => {
+        if (!test()) return;
+        observer.disconnect();
+        resolve(performance.now());
+      });
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
     });
   const firstAt = await until(() => (reply()?.querySelector('[data-testid="message-body"]')?.textContent ?? '').length > 0);
   const endAt = await until(() => reply()?.dataset.status !== undefined && reply()?.dataset.status !== 'streaming');

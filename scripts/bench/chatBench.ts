@@ -1,7 +1,6 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import { acceptLicence } from './browser';
-import { startWllamaPage, type DirectArgs, type DirectRun } from './wllamaDirect';
-import { runWllamaDirect } from './wllamaDirect';
+import { directExit, directLoad, directNoCache, directReply, startWllamaPage, type DirectRun } from './wllamaDirect';
 import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './appReply';
 
 const benchGguf = 'Bench-Llama-GGUF';
@@ -100,20 +99,32 @@ async function mainThreadSeconds(cdp: CDPSession): Promise<number> {
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
 }
 
-/** Three greedy 500-token replies to the same prompt in a new conversation, with the main thread's share of each. */
-async function longReplies(page: Page, cdp: CDPSession): Promise<(AppRun & { mainThreadBusy: number })[]> {
+const defaultPrompt = '<|start_header_id|>user<|end_header_id|>\n\nTell me a long story.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n';
+
+/**
+ * Greedy 500-token replies to the same prompt, through the app (a new conversation) and on wllama
+ * directly (the same exact prompt text), one after the other: app, direct, app, direct… so a
+ * machine that speeds up or slows down during the bench (these are shared) moves both sides
+ * alike. One reply each first, not counted: a freshly loaded wasm runs its first reply ~25%
+ * slower while V8 compiles its hot functions with the optimizing tier.
+ */
+async function alternatingReplies(page: Page, cdp: CDPSession, directPage: Page): Promise<{ app: (AppRun & { mainThreadBusy: number })[]; direct: DirectRun[] }> {
   await newGreedyChat(page, replyTokens);
-  const results: (AppRun & { mainThreadBusy: number })[] = [];
+  const app: (AppRun & { mainThreadBusy: number })[] = [];
+  const direct: DirectRun[] = [];
   // Each reply leaves no room for the one before in the window, so every prompt is the same.
-  for (let run = 0; run < runs; run++) {
+  for (let run = 0; run <= runs; run++) {
     await page.getByLabel('Message', { exact: true }).fill('Tell me a long story.');
     const busyBefore = await mainThreadSeconds(cdp);
     const started = Date.now();
     const reply = await page.evaluate(measureAppReply);
     const busy = (await mainThreadSeconds(cdp)) - busyBefore;
-    results.push({ ...reply, mainThreadBusy: +(busy / ((Date.now() - started) / 1000)).toFixed(3) });
+    const directRun = await directPage.evaluate(directReply, { prompt: reply.prompt ?? defaultPrompt, maxTokens: replyTokens });
+    if (run === 0) continue;
+    app.push({ ...reply, mainThreadBusy: +(busy / ((Date.now() - started) / 1000)).toFixed(3) });
+    direct.push(directRun);
   }
-  return results;
+  return { app, direct };
 }
 
 /** Three 8-turn conversations, `pauseMs` between a reply and the next message: each turn's medians. */
@@ -157,72 +168,63 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
 
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  // Threads: one, then the app's own choice for this device (which the rest uses).
-  await loadWith(page, { threads: 1, contextWindow });
-  const single = (await longReplies(page, cdp)).map(replyFigures);
-  const threads = await loadWith(page, { threads: null, contextWindow });
-  const appRuns = await longReplies(page, cdp);
-  const figures = appRuns.map(replyFigures);
-  const threadRows = [
-    { threads: 1, runs: single },
-    { threads, runs: figures },
-  ].map((t) => ({
-    threads: t.threads,
-    decodePerS: median(t.runs.map((r) => r.decodePerS)),
-    streamTokensPerS: +median(t.runs.map((r) => r.streamTokensPerS)).toFixed(1),
-  }));
-  const app = {
-    firstMs: median(appRuns.map((r) => r.firstMs)),
-    decode: median(figures.map((r) => r.decodePerS)),
-    stream: median(figures.map((r) => r.streamTokensPerS)),
-    completionTokens: figures[0].completionTokens,
-    longTasks: appRuns.flatMap((r) => r.longTasks),
-    mainThreadBusy: median(appRuns.map((r) => r.mainThreadBusy)),
-    prompt: appRuns[appRuns.length - 1].prompt,
-  };
-
-  // A conversation of 8 turns (~1,500 tokens at turn 8), three times: time to first token by turn.
-  const prompts: { turn1: string; turn8: string } = { turn1: '', turn8: '' };
-  const byTurn = await conversations(page, readingMs, prompts);
-  const backToBack = await conversations(page, 0, prompts);
-
   const direct = await startWllamaPage(4290);
   const directPage = await context.newPage();
   await directPage.addInitScript('globalThis.__name ??= (f) => f;');
   try {
     await directPage.goto(direct.url);
-    const args: DirectArgs = {
-      ggufUrl,
-      prompt: app.prompt ?? '<|start_header_id|>user<|end_header_id|>\n\nTell me a long story.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n',
-      maxTokens: replyTokens,
-      nCtx: contextWindow,
-      threads,
-      runs,
-      noCachePrompts: [prompts.turn1, prompts.turn8],
+    // Threads: one, then the app's own choice for this device (which the rest uses); wllama
+    // directly on the same threads each time.
+    await loadWith(page, { threads: 1, contextWindow });
+    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads: 1 });
+    const single = await alternatingReplies(page, cdp, directPage);
+    const threads = await loadWith(page, { threads: null, contextWindow });
+    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads });
+    const { app: appRuns, direct: results } = await alternatingReplies(page, cdp, directPage);
+    const singleFigures = single.app.map(replyFigures);
+    const figures = appRuns.map(replyFigures);
+    const threadRows = [
+      { threads: 1, runs: singleFigures },
+      { threads, runs: figures },
+    ].map((t) => ({
+      threads: t.threads,
+      decodePerS: median(t.runs.map((r) => r.decodePerS)),
+      streamTokensPerS: +median(t.runs.map((r) => r.streamTokensPerS)).toFixed(1),
+    }));
+    const app = {
+      firstMs: median(appRuns.map((r) => r.firstMs)),
+      decode: median(figures.map((r) => r.decodePerS)),
+      stream: median(figures.map((r) => r.streamTokensPerS)),
+      completionTokens: figures[0].completionTokens,
+      longTasks: appRuns.flatMap((r) => r.longTasks),
+      mainThreadBusy: median(appRuns.map((r) => r.mainThreadBusy)),
     };
-    const { runs: results, noCacheFirstTokenMs } = await directPage.evaluate(runWllamaDirect, args);
-    // The same with one thread: with a core to spare for the page, the app's own cost shows apart
-    // from its competing with llama.cpp's threads for the two cores.
-    const singleDirect = (await directPage.evaluate(runWllamaDirect, { ...args, threads: 1, noCachePrompts: [] })).runs;
-    const singleDirectDecode = median(singleDirect.map((r: DirectRun) => r.decodePerS));
-    const directDecode = median(results.map((r: DirectRun) => r.decodePerS));
-    const directStream = median(results.map((r: DirectRun) => r.tokens / ((r.totalMs - r.firstTokenMs) / 1000)));
+
+    // A conversation of 8 turns (~1,500 tokens at turn 8), three times: time to first token by turn.
+    const prompts: { turn1: string; turn8: string } = { turn1: '', turn8: '' };
+    const byTurn = await conversations(page, readingMs, prompts);
+    const backToBack = await conversations(page, 0, prompts);
+    const [noCache1, noCache8] = (await directPage.evaluate(directNoCache, { prompts: [prompts.turn1, prompts.turn8], runs })).map((ms) => Math.round(median(ms)));
+
+    const singleDirectDecode = median(single.direct.map((r) => r.decodePerS));
+    const directDecode = median(results.map((r) => r.decodePerS));
+    const directStream = median(results.map((r) => r.tokens / ((r.totalMs - r.firstTokenMs) / 1000)));
     const decodeRatio = +(app.decode / directDecode).toFixed(3);
     const streamRatio = +(app.stream / directStream).toFixed(3);
     const ratio = (rows: TurnRow[]): number => +(rows[turns - 1].engineFirstTokenMs / rows[0].engineFirstTokenMs).toFixed(2);
     const turn8VsTurn1 = ratio(byTurn);
-    const [noCache1, noCache8] = noCacheFirstTokenMs.map((ms) => Math.round(median(ms)));
     return {
       model: { id: benchGguf, threads, contextWindow },
       runs,
       app: { sendToFirstTokenMs: Math.round(app.firstMs), completionTokens: app.completionTokens, decodePerS: app.decode, streamTokensPerS: +app.stream.toFixed(1), longTasks: app.longTasks, mainThreadBusy: app.mainThreadBusy },
-      direct: { firstTokenMs: Math.round(median(results.map((r: DirectRun) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
+      direct: { firstTokenMs: Math.round(median(results.map((r) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
       conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) } },
       aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5 },
     };
   } finally {
+    await directPage.evaluate(directExit).catch(() => {});
     await directPage.close();
     await direct.close();
   }

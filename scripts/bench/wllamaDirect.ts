@@ -42,23 +42,22 @@ export interface DirectRun {
   totalMs: number;
 }
 
-/** What the direct page is asked to run. */
-export interface DirectArgs {
+/** What the direct page loads. */
+export interface DirectLoad {
   ggufUrl: string;
-  prompt: string;
-  maxTokens: number;
   nCtx: number;
   threads: number;
-  runs: number;
-  /** Prompts timed to their first token with llama.cpp's prompt cache off, `runs` times each. */
-  noCachePrompts: string[];
 }
 
+type DirectGlobal = { __direct?: import('@wllama/wllama').Wllama };
+
 /**
- * Runs in the direct page: load the GGUF from the host once (wllama's defaults, on the CPU),
- * generate `maxTokens` greedily `runs` times, then time each no-cache prompt to its first token.
+ * Runs in the direct page: loads the GGUF from the host (wllama's defaults, on the CPU) and keeps
+ * the instance for `directReply`, so its replies can alternate with the app's in the same minutes.
  */
-export async function runWllamaDirect(args: DirectArgs): Promise<{ runs: DirectRun[]; noCacheFirstTokenMs: number[][] }> {
+export async function directLoad(args: DirectLoad): Promise<void> {
+  const g = globalThis as DirectGlobal;
+  await g.__direct?.exit();
   const moduleUrl = '/wllama/index.js';
   const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama');
   const quiet = { debug() {}, log() {}, warn() {}, error: console.error };
@@ -66,22 +65,32 @@ export async function runWllamaDirect(args: DirectArgs): Promise<{ runs: DirectR
   wllama.setCompat(null);
   const blob = await (await fetch(args.ggufUrl)).blob();
   await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0 });
-  const results: DirectRun[] = [];
-  for (let run = 0; run < args.runs; run++) {
-    const started = performance.now();
-    let first = 0;
-    let tokens = 0;
-    let decodePerS = 0;
-    const stream = await wllama.createCompletion({ prompt: args.prompt, stream: true, max_tokens: args.maxTokens, temperature: 0, top_p: 1 });
-    for await (const chunk of stream) {
-      if (chunk.choices[0]?.text) first ||= performance.now();
-      if (chunk.usage) tokens = chunk.usage.completion_tokens;
-      if (chunk.timings) decodePerS = chunk.timings.predicted_per_second;
-    }
-    results.push({ tokens, decodePerS, firstTokenMs: first - started, totalMs: performance.now() - started });
+  g.__direct = wllama;
+}
+
+/** Runs in the direct page: one greedy reply of `maxTokens` to `prompt` on the loaded instance. */
+export async function directReply(args: { prompt: string; maxTokens: number }): Promise<DirectRun> {
+  const wllama = (globalThis as DirectGlobal).__direct;
+  if (!wllama) throw new Error('directLoad first');
+  const started = performance.now();
+  let first = 0;
+  let tokens = 0;
+  let decodePerS = 0;
+  const stream = await wllama.createCompletion({ prompt: args.prompt, stream: true, max_tokens: args.maxTokens, temperature: 0, top_p: 1 });
+  for await (const chunk of stream) {
+    if (chunk.choices[0]?.text) first ||= performance.now();
+    if (chunk.usage) tokens = chunk.usage.completion_tokens;
+    if (chunk.timings) decodePerS = chunk.timings.predicted_per_second;
   }
-  const noCacheFirstTokenMs: number[][] = [];
-  for (const prompt of args.noCachePrompts) {
+  return { tokens, decodePerS, firstTokenMs: first - started, totalMs: performance.now() - started };
+}
+
+/** Runs in the direct page: each prompt timed to its first token with llama.cpp's prompt cache off, `runs` times. */
+export async function directNoCache(args: { prompts: string[]; runs: number }): Promise<number[][]> {
+  const wllama = (globalThis as DirectGlobal).__direct;
+  if (!wllama) throw new Error('directLoad first');
+  const all: number[][] = [];
+  for (const prompt of args.prompts) {
     const times: number[] = [];
     for (let run = 0; run < args.runs; run++) {
       const started = performance.now();
@@ -90,8 +99,14 @@ export async function runWllamaDirect(args: DirectArgs): Promise<{ runs: DirectR
       for await (const chunk of stream) if (chunk.choices[0]?.text) first ||= performance.now();
       times.push((first || performance.now()) - started);
     }
-    noCacheFirstTokenMs.push(times);
+    all.push(times);
   }
-  await wllama.exit();
-  return { runs: results, noCacheFirstTokenMs };
+  return all;
+}
+
+/** Runs in the direct page: frees the loaded instance. */
+export async function directExit(): Promise<void> {
+  const g = globalThis as DirectGlobal;
+  await g.__direct?.exit();
+  delete g.__direct;
 }
