@@ -118,10 +118,11 @@ async function alternatingReplies(page: Page, cdp: CDPSession, directPage: Page)
     const busyBefore = await mainThreadSeconds(cdp);
     const started = Date.now();
     const reply = await page.evaluate(measureAppReply);
-    const busy = (await mainThreadSeconds(cdp)) - busyBefore;
+    // The busy share is of the app's reply alone, measured before the direct reply runs.
+    const mainThreadBusy = +(((await mainThreadSeconds(cdp)) - busyBefore) / ((Date.now() - started) / 1000)).toFixed(3);
     const directRun = await directPage.evaluate(directReply, { prompt: reply.prompt ?? defaultPrompt, maxTokens: replyTokens });
     if (run === 0) continue;
-    app.push({ ...reply, mainThreadBusy: +(busy / ((Date.now() - started) / 1000)).toFixed(3) });
+    app.push({ ...reply, mainThreadBusy });
     direct.push(directRun);
   }
   return { app, direct };
