@@ -103,4 +103,63 @@ describe('CacheSettler', () => {
     expect(await runs[1].ended).toBe('aborted');
     await expect(settler.before('anything')).resolves.toBeUndefined();
   });
+
+  /** Lets every settled promise's callbacks run. */
+  const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('runs a draft that extends the settle running after it, without cancelling it', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    settler.start('A: hi.<eot>');
+    settler.start('A: hi.<eot>B: and wh');
+    settler.start('A: hi.<eot>B: and what next');
+    await flush();
+    expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>']);
+    runs[0].finish();
+    await flush();
+    expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>', 'A: hi.<eot>B: and wh']);
+    runs[1].finish();
+    await flush();
+    expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>', 'A: hi.<eot>B: and wh', 'A: hi.<eot>B: and what next']);
+    runs[2].finish();
+    expect(await Promise.all(runs.map((r) => r.ended))).toEqual(['finished', 'finished', 'finished']);
+  });
+
+  it('a draft edited back cancels only the settles it does not begin with', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    settler.start('A: hi.<eot>');
+    settler.start('A: hi.<eot>B: rivers');
+    settler.start('A: hi.<eot>B: riv');
+    runs[0].finish();
+    await flush();
+    // The exchange ran to its end; "rivers" never ran; "riv" ran after the exchange.
+    expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>', 'A: hi.<eot>B: riv']);
+    expect(await runs[0].ended).toBe('finished');
+  });
+
+  it('makes a prompt wait for every settle it begins with, and cancels the draft it does not', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    settler.start('A: hi.<eot>');
+    settler.start('A: hi.<eot>B: rivers');
+    let through = false;
+    const waiting = settler.before('A: hi.<eot>B: rivers and seas<eot>').then(() => (through = true));
+    runs[0].finish();
+    await flush();
+    expect(through).toBe(false);
+    runs[1].finish();
+    await waiting;
+    expect(await runs[1].ended).toBe('finished');
+
+    settler.start('A: hi.<eot>B: rivers and seas<eot>C: ok<eot>');
+    settler.start('A: hi.<eot>B: rivers and seas<eot>C: ok<eot>B: lakes');
+    const edited = settler.before('A: hi.<eot>B: rivers and seas<eot>C: ok<eot>B: ponds');
+    await flush();
+    // The exchange the prompt begins with runs on; the draft it does not begin with never runs.
+    expect(runs.map((r) => r.text).at(-1)).toBe('A: hi.<eot>B: rivers and seas<eot>C: ok<eot>');
+    runs[2].finish();
+    await edited;
+    expect(runs).toHaveLength(3);
+  });
 });

@@ -18,6 +18,12 @@ import type { EngineMessage } from '../shared/chat';
  * tokenizes every prompt in full and keeps its cache by tokens, so a prompt is never wrong
  * because of this: a prompt that does not begin with the settled text (a regenerate, an edit, a
  * continue, a window shift) cancels the settle and llama.cpp reuses what prefix matches.
+ *
+ * The same path computes the message being typed: when the user pauses, the page sends the
+ * conversation with the draft as its last message, and the engine settles the prompt up to the
+ * draft's last character. A draft extends the exchange settled before it, and a longer draft the
+ * shorter one, so each settle runs after the one it extends instead of cancelling it; when the
+ * message is sent, only what was typed since and the template's few closing tokens are left.
  */
 
 /**
@@ -43,45 +49,72 @@ export function settleDecision(settling: string, prompt: string): 'wait' | 'canc
 /** Computes a settled text's prefix in llama.cpp; resolves when done, rejects or resolves when aborted. */
 export type SettleRun = (text: string, signal: AbortSignal) => Promise<void>;
 
+/** One settle: its text, how to cancel it, and when llama.cpp is done with it. */
+interface Settle {
+  text: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
 /**
- * Runs at most one settle at a time, and puts each prompt after it or cancels it, by
- * `settleDecision`. A settle that fails is only a missed cache hit: it is never reported.
+ * Runs settles one at a time, each after the one it extends, and puts each prompt after the
+ * settles it begins with and cancels the others, by `settleDecision`. A settle that fails is only
+ * a missed cache hit: it is never reported.
  */
 export class CacheSettler {
   readonly #run: SettleRun;
-  #running: { text: string; controller: AbortController; done: Promise<void> } | null = null;
+  /** Settles not yet finished, oldest first; each one's text begins with the one before it. */
+  #chain: Settle[] = [];
+  /** Every settle llama.cpp may still be busy with, cancelled ones included. */
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(run: SettleRun) {
     this.#run = run;
   }
 
-  /** Starts settling this text (the exchange a reply just closed), cancelling any settle before it. */
+  /** Cancels the settles at the end of the chain that `text` does not begin with; the last one left. */
+  #keepPrefixesOf(text: string): Settle | undefined {
+    for (let last = this.#chain.at(-1); last; last = this.#chain.at(-1)) {
+      if (settleDecision(last.text, text) === 'wait') return last;
+      last.controller.abort();
+      this.#chain.pop();
+    }
+    return undefined;
+  }
+
+  /**
+   * Starts settling this text (the exchange a reply just closed, or a draft). Settles it begins
+   * with are the start of its work: they run on, and this one after them. Others are cancelled.
+   */
   start(text: string): void {
-    this.#running?.controller.abort();
+    const after = this.#keepPrefixesOf(text)?.done;
     const controller = new AbortController();
-    const running = {
+    const go = (): Promise<void> | undefined => (controller.signal.aborted ? undefined : this.#run(text, controller.signal));
+    const settle: Settle = {
       text,
       controller,
-      done: this.#run(text, controller.signal)
+      // With nothing to wait for, llama.cpp gets the text at once.
+      done: (after ? after.then(go) : (async () => go())())
         .catch(() => {})
         .finally(() => {
-          if (this.#running === running) this.#running = null;
+          this.#chain = this.#chain.filter((s) => s !== settle);
+          this.#pending.delete(settle.done);
         }),
     };
-    this.#running = running;
+    this.#chain.push(settle);
+    this.#pending.add(settle.done);
   }
 
-  /** Before a prompt reaches llama.cpp: waits for the settle it begins with, or cancels one it does not. */
+  /** Before a prompt reaches llama.cpp: waits for the settles it begins with, cancels the others. */
   async before(prompt: string): Promise<void> {
-    const running = this.#running;
-    if (!running) return;
-    if (settleDecision(running.text, prompt) === 'cancel') running.controller.abort();
-    await running.done;
+    this.#keepPrefixesOf(prompt);
+    await Promise.all(this.#pending);
   }
 
-  /** Cancels any settle and waits until llama.cpp is free (before unloading the model). */
+  /** Cancels every settle and waits until llama.cpp is free (before unloading the model). */
   async stop(): Promise<void> {
-    this.#running?.controller.abort();
-    await this.#running?.done;
+    for (const settle of this.#chain) settle.controller.abort();
+    this.#chain = [];
+    await Promise.all(this.#pending);
   }
 }
