@@ -162,4 +162,24 @@ describe('CacheSettler', () => {
     await edited;
     expect(runs).toHaveLength(3);
   });
+
+  it('compares prompts with a draft settle\'s prefix: a longer draft runs after it, a prompt typed on waits for it', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    const close = '<eot>A: ';
+    settler.start('B: riv' + close, 'B: riv');
+    settler.start('B: rivers' + close, 'B: rivers');
+    await flush();
+    // The longer draft does not begin with the shorter one's closing tokens, yet waits instead of cancelling it.
+    expect(runs.map((r) => r.text)).toEqual(['B: riv' + close]);
+    let through = false;
+    const waiting = settler.before('B: rivers and seas' + close).then(() => (through = true));
+    runs[0].finish();
+    await flush();
+    expect(runs.map((r) => r.text)).toEqual(['B: riv' + close, 'B: rivers' + close]);
+    expect(through).toBe(false);
+    runs[1].finish();
+    await waiting;
+    expect(await Promise.all(runs.map((r) => r.ended))).toEqual(['finished', 'finished']);
+  });
 });

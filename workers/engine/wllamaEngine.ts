@@ -155,13 +155,13 @@ export class WllamaEngine implements ChatEngine {
   }
 
   /**
-   * The user is typing the last message: llama.cpp computes the prompt up to the draft's end
-   * while they do, so Send leaves it only what was typed since (see llamaCacheSettle.ts).
+   * The user paused while typing the last message: llama.cpp computes the prompt Send would give
+   * now, so Send leaves it one token, or what was typed since (see llamaCacheSettle.ts).
    */
   prepare(messages: EngineMessage[]): void {
     if (messages.at(-1)?.role !== 'user') return;
-    const text = this.#renderOpen(messages);
-    if (text) this.#settler.start(text);
+    const draftEnd = this.#renderOpen(messages);
+    if (draftEnd) this.#settler.start(this.#render(messages, true), draftEnd);
   }
 
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
