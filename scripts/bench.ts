@@ -53,19 +53,14 @@ function printChat(chat: ChatBenchResult): void {
   console.log(`| Send to first token, ms | ${chat.app.sendToFirstTokenMs} | ${chat.direct.firstTokenMs} (call to first token) |`);
   console.log(`| completion tokens | ${chat.app.completionTokens} | ${chat.direct.completionTokens} |`);
   console.log(`Ratios app/direct: decode ${chat.ratios.decodeAppVsDirect}, streamed ${chat.ratios.streamAppVsDirect}; main-thread long tasks during the reply: ${chat.app.longTasks.length} ${JSON.stringify(chat.app.longTasks)}`);
+  for (const t of chat.app.longTasks.length ? chat.app.longTaskSources : []) console.log(`  long task of ${t.ms} ms, ${t.atMs} ms after Send: ${t.scripts.join('; ') || 'no script named (rendering, GC or the browser)'}`);
   console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
   console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
   for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
-  const c = chat.conversation;
-  const paces = [
-    ['typed, 1 s pause before Send', c.turns],
-    ['pasted, sent at once', c.pasted.turns],
-    ['back to back', c.backToBack.turns],
-  ] as const;
-  console.log(`\n| turn | pacing | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---|---:|---:|---:|---:|`);
-  for (const [pacing, rows] of paces) for (const t of rows) console.log(`| ${t.turn} | ${pacing} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
-  const noReuse = c.withoutReuse;
-  console.log(`Turn 8 / turn 1 first token: ${c.turn8VsTurn1}x typed with a pause (aim <= 1.5), ${c.pasted.turn8VsTurn1}x pasted and sent at once, ${c.backToBack.turn8VsTurn1}x sent the moment the reply ends; without reuse (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
+  console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
+  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
+  const noReuse = chat.conversation.withoutReuse;
+  console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
   console.log('Chat aims:', chat.aims);
 }
 

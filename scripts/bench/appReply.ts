@@ -3,15 +3,22 @@ export interface AppRun {
   firstMs: number;
   streamMs: number;
   stats: string;
+  /** The engine's time to first token, in ms (the stats line rounds it to 10 ms). */
+  engineFirstTokenMs: number;
   longTasks: number[];
+  /** Each long task: when it began (ms after Send), and the scripts of the long frames it overlaps. */
+  longTaskSources: { atMs: number; ms: number; scripts: string[] }[];
   prompt: string | null;
 }
 
+type LongFrame = { start: number; duration: number; scripts: { invoker: string; source: string; ms: number }[] };
+
 /** Runs in the app's page: clicks Send, times the first token and the end of the reply. */
 export async function measureAppReply(): Promise<AppRun> {
-  const w = window as unknown as { __longTasks: { duration: number }[] };
+  const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __longFrames: LongFrame[] };
   const before = document.querySelectorAll('[data-role="assistant"]').length;
   w.__longTasks = [];
+  w.__longFrames = [];
   const sendButton = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send') as HTMLButtonElement;
   const started = performance.now();
   sendButton.click();
@@ -33,12 +40,21 @@ export async function measureAppReply(): Promise<AppRun> {
   const endAt = await until(() => reply()?.dataset.status !== undefined && reply()?.dataset.status !== 'streaming');
   // The stats line is written when the reply ends; wait for its last figure.
   await until(() => /completion tokens/.test(reply()?.querySelector('[data-testid="reply-stats"]')?.textContent ?? ''));
-  const stats = reply()?.querySelector('[data-testid="reply-stats"]')?.textContent ?? '';
+  const statsLine = reply()?.querySelector<HTMLElement>('[data-testid="reply-stats"]');
+  const stats = statsLine?.textContent ?? '';
   return {
     firstMs: firstAt - started,
     streamMs: endAt - firstAt,
     stats,
+    engineFirstTokenMs: Number(statsLine?.dataset.firstTokenMs ?? NaN),
     longTasks: w.__longTasks.map((t) => Math.round(t.duration)),
+    longTaskSources: w.__longTasks.map((t) => ({
+      atMs: Math.round(t.start - started),
+      ms: Math.round(t.duration),
+      scripts: w.__longFrames
+        .filter((f) => f.start < t.start + t.duration && t.start < f.start + f.duration)
+        .flatMap((f) => f.scripts.map((s) => `${s.invoker} ${s.source} ${s.ms}ms`)),
+    })),
     prompt: document.querySelector('[data-testid="raw-prompt"]')?.textContent ?? null,
   };
 }

@@ -38,6 +38,17 @@ export const instrumentation = `
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames name the scripts that ran in them: where a long task came from.
+  window.__longFrames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      window.__longFrames.push({
+        start: e.startTime,
+        duration: e.duration,
+        scripts: (e.scripts ?? []).map((s) => ({ invoker: s.invoker, source: (s.sourceURL ?? '').split('/').pop() + ':' + (s.sourceFunctionName ?? ''), ms: Math.round(s.duration) })),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
 `;
 
 /** Accepts the licence dialog when it opens (the first Llama download of a profile asks). */

@@ -13,18 +13,11 @@ const turns = 8;
 /** Short replies keep 8 turns at ~1,500 tokens: the random model's text re-tokenizes ~5x longer. */
 const conversationReplyTokens = 20;
 /**
- * How the next message comes after a reply. `typed`: a second to read the reply, the message in
- * the box, and a second's pause before Send (the app computes the draft once typing pauses for
- * half a second; typing ~25 words takes far longer in life). `pasted`: two seconds, then the
- * message appears and is sent at once (only the reply's exchange was settled meanwhile).
- * `backToBack`: sent the moment the reply ends, so the prompt waits for that settle too.
+ * Between a reply and the next message, the time a person takes to read the reply and type ~25
+ * words (far longer in life): the engine settles llama.cpp's cache in it. The same conversations
+ * are also run back to back (no pause), where the next prompt waits for that work.
  */
-const pacings = {
-  typed: { readMs: 1000, beforeSendMs: 1000 },
-  pasted: { readMs: 2000, beforeSendMs: 0 },
-  backToBack: { readMs: 0, beforeSendMs: 0 },
-} as const;
-type Pacing = (typeof pacings)[keyof typeof pacings];
+const readingMs = 2000;
 
 type TurnRow = ChatBenchResult['conversation']['turns'][number];
 
@@ -32,16 +25,13 @@ export interface ChatBenchResult {
   model: { id: string; threads: number; contextWindow: number };
   /** Replies per side; the figures are medians. */
   runs: number;
-  app: { sendToFirstTokenMs: number; completionTokens: number; decodePerS: number; streamTokensPerS: number; longTasks: number[]; mainThreadBusy: number };
+  app: { sendToFirstTokenMs: number; completionTokens: number; decodePerS: number; streamTokensPerS: number; longTasks: number[]; longTaskSources: AppRun['longTaskSources']; mainThreadBusy: number };
   direct: { firstTokenMs: number; completionTokens: number; decodePerS: number; streamTokensPerS: number };
   ratios: { decodeAppVsDirect: number; streamAppVsDirect: number; decodeAppVsDirectOneThread: number };
   threads: { threads: number; decodePerS: number; streamTokensPerS: number; directDecodePerS: number }[];
   conversation: {
     turns: { turn: number; promptTokens: number; cachedTokens: number; engineFirstTokenMs: number; sendToFirstTokenMs: number }[];
-    /** Each message typed, and a pause before Send (see `pacings`). */
     turn8VsTurn1: number;
-    /** The same conversations with each message pasted and sent at once after a reading pause. */
-    pasted: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
     /** The same conversations with each message sent the moment the reply before it ends. */
     backToBack: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
     /** The same turn-1 and turn-8 prompts on wllama directly with the prompt cache off. */
@@ -138,19 +128,18 @@ async function alternatingReplies(page: Page, cdp: CDPSession, directPage: Page)
   return { app, direct };
 }
 
-/** Three 8-turn conversations, each message coming as `pacing` says: each turn's medians. */
-async function conversations(page: Page, pacing: Pacing, prompts: { turn1: string; turn8: string }): Promise<TurnRow[]> {
+/** Three 8-turn conversations, `pauseMs` between a reply and the next message: each turn's medians. */
+async function conversations(page: Page, pauseMs: number, prompts: { turn1: string; turn8: string }): Promise<TurnRow[]> {
   const all: TurnRow[][] = [];
   for (let run = 0; run < runs; run++) {
     await newGreedyChat(page, conversationReplyTokens);
     const rows: TurnRow[] = [];
     for (let turn = 1; turn <= turns; turn++) {
-      if (turn > 1 && pacing.readMs) await page.waitForTimeout(pacing.readMs);
+      if (turn > 1 && pauseMs) await page.waitForTimeout(pauseMs);
       await page.getByLabel('Message', { exact: true }).fill(conversationTurn(run, turn));
-      if (pacing.beforeSendMs) await page.waitForTimeout(pacing.beforeSendMs);
       const reply = await page.evaluate(measureAppReply);
       const f = replyFigures(reply);
-      rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, engineFirstTokenMs: Math.round(f.firstTokenS * 1000), sendToFirstTokenMs: Math.round(reply.firstMs) });
+      rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, engineFirstTokenMs: reply.engineFirstTokenMs, sendToFirstTokenMs: Math.round(reply.firstMs) });
       if (turn === 1) prompts.turn1 = reply.prompt ?? '';
       if (turn === turns) prompts.turn8 = reply.prompt ?? '';
     }
@@ -209,14 +198,14 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
       stream: median(figures.map((r) => r.streamTokensPerS)),
       completionTokens: figures[0].completionTokens,
       longTasks: appRuns.flatMap((r) => r.longTasks),
+      longTaskSources: appRuns.flatMap((r) => r.longTaskSources),
       mainThreadBusy: median(appRuns.map((r) => r.mainThreadBusy)),
     };
 
     // A conversation of 8 turns (~1,500 tokens at turn 8), three times: time to first token by turn.
     const prompts: { turn1: string; turn8: string } = { turn1: '', turn8: '' };
-    const byTurn = await conversations(page, pacings.typed, prompts);
-    const pasted = await conversations(page, pacings.pasted, prompts);
-    const backToBack = await conversations(page, pacings.backToBack, prompts);
+    const byTurn = await conversations(page, readingMs, prompts);
+    const backToBack = await conversations(page, 0, prompts);
     const [noCache1, noCache8] = (await directPage.evaluate(directNoCache, { prompts: [prompts.turn1, prompts.turn8], runs })).map((ms) => Math.round(median(ms)));
 
     const singleDirectDecode = median(single.direct.map((r) => r.decodePerS));
@@ -229,11 +218,11 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     return {
       model: { id: benchGguf, threads, contextWindow },
       runs,
-      app: { sendToFirstTokenMs: Math.round(app.firstMs), completionTokens: app.completionTokens, decodePerS: app.decode, streamTokensPerS: +app.stream.toFixed(1), longTasks: app.longTasks, mainThreadBusy: app.mainThreadBusy },
+      app: { sendToFirstTokenMs: Math.round(app.firstMs), completionTokens: app.completionTokens, decodePerS: app.decode, streamTokensPerS: +app.stream.toFixed(1), longTasks: app.longTasks, longTaskSources: app.longTaskSources, mainThreadBusy: app.mainThreadBusy },
       direct: { firstTokenMs: Math.round(median(results.map((r) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
-      conversation: { turns: byTurn, turn8VsTurn1, pasted: { turns: pasted, turn8VsTurn1: ratio(pasted) }, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) } },
+      conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) } },
       aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5 },
     };
   } finally {

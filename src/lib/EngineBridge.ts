@@ -86,11 +86,6 @@ export class EngineBridge {
     return { chunks, result };
   }
 
-  /** Lets the engine prepare the prompt of a message being typed; never starts the worker for it. */
-  prepare(messages: EngineMessage[]): void {
-    this.#api?.prepare(messages).catch(() => {});
-  }
-
   /** Stops the reply being generated. */
   interrupt(): Promise<void> {
     return this.#api?.interrupt() ?? Promise.resolve();

@@ -11,7 +11,6 @@ import {
   editUser,
   engineMessages,
   finishReply,
-  newConversation,
   newId,
   regenerate,
   resumeReply,
@@ -216,17 +215,6 @@ export class ChatSession {
       this.generating = false;
     }
     return true;
-  }
-
-  /**
-   * The user paused while typing `text` in the open conversation (or a new one): the engine may
-   * compute that prompt now, exactly as Send would fit it to the window.
-   */
-  prepareDraft(text: string): void {
-    if (!this.ready || this.generating || !text.trim()) return;
-    const draft = appendUser(this.#conversations.current ?? newConversation(this.defaultSettings(), null), text);
-    const fitted = this.#budget.fit(draft, engineMessages(draft), this.loaded?.contextWindow ?? 0);
-    if (!isPromptTooLong(fitted)) this.#engine.prepare(fitted.messages);
   }
 
   /** Writes a new answer in place of any reply (the old one is kept as a version). */

@@ -150,20 +150,6 @@ export const engineApi = {
     }
   },
 
-  /**
-   * The user paused typing: the engine may compute the prompt these messages (the last one their
-   * draft) begin, so the reply starts sooner. Nothing while a reply is generated; nothing is
-   * reported (a prepare that fails is only a missed cache hit, and the prompt is exact anyway).
-   */
-  prepare(messages: EngineMessage[]): void {
-    if (generation || !engine?.prepare) return;
-    try {
-      engine.prepare(messages);
-    } catch {
-      // A template that cannot render this draft fails the same way on Send, where it is reported.
-    }
-  },
-
   /** Stops the reply being generated; what was generated is kept by the page. */
   interrupt(): void {
     generation?.abort();

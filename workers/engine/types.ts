@@ -8,7 +8,5 @@ export interface ChatEngine {
   formatPrompt(messages: EngineMessage[], options?: GenerateOptions): Promise<RawPrompt>;
   /** Streams a reply; `onText` gets each new piece. Resolves when the reply ends (also on abort). */
   generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options?: GenerateOptions): Promise<ReplyResult>;
-  /** Optional: prepares the prompt of a message being typed (the last message, a user draft). */
-  prepare?(messages: EngineMessage[]): void;
   unload(): Promise<void>;
 }

@@ -134,34 +134,17 @@ export class WllamaEngine implements ChatEngine {
     return this.#template.render({ messages, add_generation_prompt: generation, bos_token: '', eos_token: '' });
   }
 
-  /**
-   * The conversation rendered up to the last character of its last message, before whatever the
-   * template closes a turn with (a marker finds that point for any template); null if it cannot.
-   */
-  #renderOpen(messages: EngineMessage[]): string | null {
-    const last = messages.at(-1);
-    if (!last) return null;
-    const marker = '\u0001hearth-open\u0001';
-    const text = this.#render([...messages.slice(0, -1), { ...last, content: last.content + marker }], false);
-    const at = text.indexOf(marker);
-    return at >= 0 ? text.slice(0, at) : null;
-  }
-
   async formatPrompt(messages: EngineMessage[], options: GenerateOptions = {}): Promise<RawPrompt> {
+    const render = (list: EngineMessage[], generation: boolean): string => this.#render(list, generation);
     const addedTokens = this.#addsBos ? ['<|begin_of_text|>'] : [];
-    // Continuing: the prompt ends inside the partial reply.
-    const open = options.continueLast && messages.at(-1)?.role === 'assistant' ? this.#renderOpen(messages) : null;
-    return { text: open ?? this.#render(messages, true), addedTokens, tokens: null };
-  }
-
-  /**
-   * The user paused while typing the last message: llama.cpp computes the prompt Send would give
-   * now, so Send leaves it one token, or what was typed since (see llamaCacheSettle.ts).
-   */
-  prepare(messages: EngineMessage[]): void {
-    if (messages.at(-1)?.role !== 'user') return;
-    const draftEnd = this.#renderOpen(messages);
-    if (draftEnd) this.#settler.start(this.#render(messages, true), draftEnd);
+    const last = messages.at(-1);
+    if (!options.continueLast || last?.role !== 'assistant') return { text: render(messages, true), addedTokens, tokens: null };
+    // Continuing: the prompt ends inside the partial reply, before whatever the template closes
+    // a turn with. A marker finds that point for any template.
+    const marker = '\u0001hearth-continue\u0001';
+    const text = render([...messages.slice(0, -1), { ...last, content: last.content + marker }], false);
+    const at = text.indexOf(marker);
+    return { text: at >= 0 ? text.slice(0, at) : render(messages, true), addedTokens, tokens: null };
   }
 
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
