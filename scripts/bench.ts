@@ -61,6 +61,9 @@ function printChat(chat: ChatBenchResult): void {
   for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
   const noReuse = chat.conversation.withoutReuse;
   console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
+  const curve = chat.conversation.newTokensAtTurn8;
+  console.log(`\n| new tokens after ${curve.cachedTokens} cached (llama.cpp alone) | prompt ms, as the app loads it | prompt ms, flash attention off |\n|---:|---:|---:|`);
+  for (const r of curve.rows) console.log(`| ${r.newTokens} | ${r.defaultMs} | ${r.flashAttnOffMs} |`);
   console.log('Chat aims:', chat.aims);
 }
 

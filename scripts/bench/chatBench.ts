@@ -1,6 +1,6 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import { acceptLicence } from './browser';
-import { directExit, directLoad, directNoCache, directReply, startWllamaPage, type DirectRun } from './wllamaDirect';
+import { directExit, directLoad, directNoCache, directPrefillCurve, directReply, startWllamaPage, type DirectRun } from './wllamaDirect';
 import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './appReply';
 
 const benchGguf = 'Bench-Llama-GGUF';
@@ -36,6 +36,11 @@ export interface ChatBenchResult {
     backToBack: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
     /** The same turn-1 and turn-8 prompts on wllama directly with the prompt cache off. */
     withoutReuse: { turn1Ms: number; turn8Ms: number; turn8VsTurn1: number };
+    /**
+     * llama.cpp alone (wllama directly): its prompt time for N new tokens after the turn-8
+     * prompt is cached, with flash attention as the app loads it (wllama's default) and off.
+     */
+    newTokensAtTurn8: { cachedTokens: number; rows: { newTokens: number; defaultMs: number; flashAttnOffMs: number }[] };
   };
   aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean };
 }
@@ -207,6 +212,16 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     const byTurn = await conversations(page, readingMs, prompts);
     const backToBack = await conversations(page, 0, prompts);
     const [noCache1, noCache8] = (await directPage.evaluate(directNoCache, { prompts: [prompts.turn1, prompts.turn8], runs })).map((ms) => Math.round(median(ms)));
+    // What a next message costs llama.cpp at turn 8's length, by its length: a chat message is
+    // 10-60 tokens, the bench's ~100.
+    const curve = { prefix: prompts.turn8, words: [1, 5, 15, 30, 50, 100], runs };
+    const withDefault = await directPage.evaluate(directPrefillCurve, curve);
+    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads, flashAttn: false });
+    const withFlashAttnOff = await directPage.evaluate(directPrefillCurve, curve);
+    const newTokensAtTurn8 = {
+      cachedTokens: byTurn[turns - 1].promptTokens,
+      rows: withDefault.map((p, i) => ({ newTokens: p.newTokens, defaultMs: median(p.promptMs), flashAttnOffMs: median(withFlashAttnOff[i].promptMs) })),
+    };
 
     const singleDirectDecode = median(single.direct.map((r) => r.decodePerS));
     const directDecode = median(results.map((r) => r.decodePerS));
@@ -222,7 +237,7 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
       direct: { firstTokenMs: Math.round(median(results.map((r) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
-      conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) } },
+      conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8 },
       aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5 },
     };
   } finally {

@@ -47,6 +47,8 @@ export interface DirectLoad {
   ggufUrl: string;
   nCtx: number;
   threads: number;
+  /** llama.cpp's flash attention: left to wllama's default (as the app does) unless set. */
+  flashAttn?: boolean;
 }
 
 type DirectGlobal = { __direct?: import('@wllama/wllama').Wllama };
@@ -64,7 +66,7 @@ export async function directLoad(args: DirectLoad): Promise<void> {
   const wllama = new Wllama({ default: new URL('/wllama/wasm/wllama.wasm', location.href).href }, { suppressNativeLog: true, logger: quiet });
   wllama.setCompat(null);
   const blob = await (await fetch(args.ggufUrl)).blob();
-  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0 });
+  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0, ...(args.flashAttn !== undefined ? { flash_attn: args.flashAttn } : {}) });
   g.__direct = wllama;
 }
 
@@ -102,6 +104,42 @@ export async function directNoCache(args: { prompts: string[]; runs: number }): 
     all.push(times);
   }
   return all;
+}
+
+/** One row of `directPrefillCurve`: how many new tokens llama.cpp computed, and its own times for them. */
+export interface PrefillPoint {
+  newTokens: number;
+  promptMs: number[];
+}
+
+/**
+ * Runs in the direct page: llama.cpp's own prompt time (`prompt_ms`) for a few new words after
+ * `prefix` is in the cache, for each count of words, `runs` times. This is the cost of a next
+ * message at a long context, without anything of the app.
+ */
+export async function directPrefillCurve(args: { prefix: string; words: number[]; runs: number }): Promise<PrefillPoint[]> {
+  const wllama = (globalThis as DirectGlobal).__direct;
+  if (!wllama) throw new Error('directLoad first');
+  const vocabulary = 'the river runs down from the mountains to the sea and the bees sing over the old maps of winter'.split(' ');
+  const timed = async (prompt: string): Promise<{ n: number; ms: number }> => {
+    let result = { n: 0, ms: 0 };
+    const stream = await wllama.createCompletion({ prompt, stream: true, max_tokens: 1, temperature: 0 });
+    for await (const chunk of stream) if (chunk.timings) result = { n: chunk.timings.prompt_n, ms: chunk.timings.prompt_ms };
+    return result;
+  };
+  const points: PrefillPoint[] = [];
+  for (const count of args.words) {
+    const words = Array.from({ length: count }, (_, k) => vocabulary[k % vocabulary.length]).join(' ');
+    const runs: { n: number; ms: number }[] = [];
+    for (let run = 0; run < args.runs; run++) {
+      // A tail of its own each time, computed first, so only the new words are left to measure.
+      const cached = `${args.prefix} note ${count}.${run}:`;
+      await timed(cached);
+      runs.push(await timed(`${cached} ${words}`));
+    }
+    points.push({ newTokens: runs[0].n, promptMs: runs.map((r) => Math.round(r.ms)) });
+  }
+  return points;
 }
 
 /** Runs in the direct page: frees the loaded instance. */
