@@ -57,8 +57,8 @@ function printChat(chat: ChatBenchResult): void {
   console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
   console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
   for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
-  console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms |\n|---:|---:|---:|---:|---:|`);
-  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} |`);
+  console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms | decode tok/s |\n|---:|---:|---:|---:|---:|---:|`);
+  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
   const noReuse = chat.conversation.withoutReuse;
   console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
   const curve = chat.conversation.newTokensAtTurn8;

@@ -30,7 +30,7 @@ export interface ChatBenchResult {
   ratios: { decodeAppVsDirect: number; streamAppVsDirect: number; decodeAppVsDirectOneThread: number };
   threads: { threads: number; decodePerS: number; streamTokensPerS: number; directDecodePerS: number }[];
   conversation: {
-    turns: { turn: number; promptTokens: number; cachedTokens: number; engineFirstTokenMs: number; sendToFirstTokenMs: number }[];
+    turns: { turn: number; promptTokens: number; cachedTokens: number; engineFirstTokenMs: number; sendToFirstTokenMs: number; decodePerS: number }[];
     turn8VsTurn1: number;
     /** The same conversations with each message sent the moment the reply before it ends. */
     backToBack: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
@@ -144,7 +144,7 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
       await page.getByLabel('Message', { exact: true }).fill(conversationTurn(run, turn));
       const reply = await page.evaluate(measureAppReply);
       const f = replyFigures(reply);
-      rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, engineFirstTokenMs: reply.engineFirstTokenMs, sendToFirstTokenMs: Math.round(reply.firstMs) });
+      rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, engineFirstTokenMs: reply.engineFirstTokenMs, sendToFirstTokenMs: Math.round(reply.firstMs), decodePerS: f.decodePerS });
       if (turn === 1) prompts.turn1 = reply.prompt ?? '';
       if (turn === turns) prompts.turn8 = reply.prompt ?? '';
     }
@@ -158,6 +158,8 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
       cachedTokens: median(at.map((r) => r.cachedTokens)),
       engineFirstTokenMs: median(at.map((r) => r.engineFirstTokenMs)),
       sendToFirstTokenMs: median(at.map((r) => r.sendToFirstTokenMs)),
+      // Decode deep into a conversation: attention over the whole history at every token.
+      decodePerS: median(at.map((r) => r.decodePerS)),
     };
   });
 }
