@@ -123,6 +123,8 @@ function ggufEntry(size: SizeFacts): CatalogEntry {
     ],
     contextWindow: ggufContextWindow,
     trainedContextWindow,
+    // llama.cpp's KV cache per token: layers x KV heads x (key + value head size).
+    kvValuesPerToken: size.shape.layers * size.shape.kvHeads * 2 * (size.shape.hiddenSize / size.shape.heads),
     requiredFeatures: [],
     licence: { ...llama32Licence },
     modelCardUrl: `https://huggingface.co/${repo}`,

@@ -80,6 +80,11 @@ export function runsOnNote(page: Page) {
   return page.getByTestId('model-panel').getByTestId('runs-on-note');
 }
 
+/** The KV cache line of the artifact panel (type, size, flash attention), as llama.cpp reported it. */
+export function kvCache(page: Page) {
+  return page.getByTestId('model-panel').getByTestId('artifact-kv-cache');
+}
+
 /** The stats line of the last reply. */
 export function lastReplyStats(page: Page) {
   return replies(page).last().getByTestId('reply-stats');

@@ -1,4 +1,4 @@
-import { artifactDevice, engineStatus, lastReplyStats, openChatWith, runsOnNote, sendMessage, waitForReply } from './chatHarness';
+import { artifactDevice, engineStatus, kvCache, lastReplyStats, openChatWith, runsOnNote, sendMessage, waitForReply } from './chatHarness';
 import { expect, gotoView, modelRow, openApp, test, testModels } from './harness';
 
 /** The threads Hearth gives llama.cpp on this machine (every core up to 4, then one left for the page). */
@@ -64,6 +64,11 @@ test.describe('the GGUF engine tells the truth without WebGPU', () => {
     await expect(page.getByTestId('runs-on')).toHaveText('CPU');
     await expect(artifactDevice(page)).toHaveText(`${label} of ${cores} cores`);
     await expect(runsOnNote(page)).toHaveText('Hearth chose the CPU (WebGPU is not available in this browser); llama.cpp put the model on the CPU.');
+    // On the CPU, llama.cpp keeps the conversation in an f32 KV cache without flash attention, as
+    // its own log says (the tiny model: 2 layers x 2 KV heads x 32 values x 4 B per token).
+    await expect(kvCache(page)).toHaveAttribute('data-type', 'f32');
+    await expect(kvCache(page)).toHaveAttribute('data-flash-attention', 'off');
+    await expect(kvCache(page)).toContainText(/^f32, 0\.\d+ MiB, flash attention off/);
     await sendMessage(page, 'Hello?');
     await waitForReply(page);
     await expect(lastReplyStats(page)).toContainText(`on ${label}`);
@@ -76,6 +81,9 @@ test.describe('the GGUF engine tells the truth without WebGPU', () => {
     await expect(engineStatus(page)).toHaveAttribute('data-device', 'cpu');
     await expect(engineStatus(page)).toContainText('llama.cpp on CPU, ');
     await expect(runsOnNote(page)).toHaveText('You chose WebGPU, but llama.cpp put the model on the CPU: its WebGPU backend found no GPU adapter.');
+    // Asked for WebGPU, llama.cpp keeps its own defaults, and says what they resolved to.
+    await expect(kvCache(page)).toHaveAttribute('data-type', 'f16');
+    await expect(kvCache(page)).toHaveAttribute('data-flash-attention', 'on');
     await sendMessage(page, 'Hello?');
     await waitForReply(page);
     await expect(lastReplyStats(page)).toContainText('on CPU, ');

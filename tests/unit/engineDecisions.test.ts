@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { autoGgufDevice, cpuThreads, threadsToUse, type DeviceReport } from '../../workers/shared/device';
 import { classifyEngineError } from '../../workers/shared/engineErrors';
+import { attentionFor, f32KvCacheBudgetBytes } from '../../workers/engine/llamaAttention';
+import { kvValuesPerTokenOf } from '../../workers/store/ggufFacts';
 
 const base: DeviceReport = { webgpu: false, shaderF16: false, fallbackAdapter: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, cores: 8, crossOriginIsolated: true };
 const gpu = { ...base, webgpu: true, maxBufferSize: 4 << 30, maxStorageBufferBindingSize: 2 << 30, adapter: { vendor: 'amd', architecture: 'rdna-3', description: '' } };
@@ -70,5 +72,38 @@ describe('classifyEngineError: GPU and memory failures', () => {
   it("reads llama.cpp's context overflow with its numbers", () => {
     const e = classifyEngineError(new Error('request (2319 tokens) exceeds the available context size (2048 tokens), try increasing it'));
     expect(e).toMatchObject({ name: 'ContextOverflowError', neededTokens: 2319, windowTokens: 2048 });
+  });
+});
+
+describe('the KV cache and attention asked of llama.cpp', () => {
+  const llama1b = 16 * 8 * (64 + 64);
+  const llama3b = 28 * 8 * (128 + 128);
+  it('on the CPU, f32 without flash attention while the f32 cache fits the budget: Llama 3.2 1B at 4,096 tokens', () => {
+    expect(attentionFor('cpu', llama1b, 4096)).toMatchObject({ cacheType: 'f32', flashAttn: false });
+    expect(llama1b * 4 * 4096).toBe(f32KvCacheBudgetBytes);
+  });
+  it("keeps llama.cpp's defaults past the budget, on WebGPU, and when the size is unknown, saying why", () => {
+    expect(attentionFor('cpu', llama1b, 8192)).toEqual({ cacheType: 'f16', flashAttn: undefined, why: "f16, llama.cpp's default: an f32 cache would take 512 MiB for this window (Hearth allows 256 MiB)" });
+    expect(attentionFor('cpu', llama3b, 4096)).toMatchObject({ cacheType: 'f16', flashAttn: undefined, why: expect.stringContaining('896 MiB') });
+    expect(attentionFor('cpu', llama3b, 1024)).toMatchObject({ cacheType: 'f32', flashAttn: false });
+    expect(attentionFor('webgpu', llama1b, 1024)).toMatchObject({ cacheType: 'f16', flashAttn: undefined });
+    expect(attentionFor('cpu', undefined, 1024)).toMatchObject({ cacheType: 'f16', flashAttn: undefined, why: expect.stringContaining('not known') });
+  });
+});
+
+describe('KV cache values per token, from a GGUF header', () => {
+  it('is layers x KV heads x (key + value head size)', () => {
+    const header = { 'llama.block_count': 16, 'llama.attention.head_count': 32, 'llama.attention.head_count_kv': 8, 'llama.embedding_length': 2048 };
+    expect(kvValuesPerTokenOf(header, 'llama')).toBe(16 * 8 * 128);
+    // Explicit head sizes win over embedding / heads; a per-layer KV head count is summed.
+    expect(kvValuesPerTokenOf({ ...header, 'llama.attention.key_length': 128, 'llama.attention.value_length': 64 }, 'llama')).toBe(16 * 8 * 192);
+    expect(kvValuesPerTokenOf({ ...header, 'llama.block_count': 3, 'llama.attention.head_count_kv': [2, 0, 4] }, 'llama')).toBe(6 * 128);
+    // No KV head count: every head has its own keys and values.
+    const { 'llama.attention.head_count_kv': _, ...mha } = header;
+    expect(kvValuesPerTokenOf(mha, 'llama')).toBe(16 * 32 * 128);
+  });
+  it('is null when the header lacks what it needs', () => {
+    expect(kvValuesPerTokenOf({ 'llama.attention.head_count_kv': 8 }, 'llama')).toBeNull();
+    expect(kvValuesPerTokenOf({ 'llama.block_count': 16, 'llama.attention.head_count_kv': [8, 'x'], 'llama.attention.key_length': 64, 'llama.attention.value_length': 64 }, 'llama')).toBeNull();
   });
 });

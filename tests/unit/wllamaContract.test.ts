@@ -7,17 +7,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import wllamaPackage from '@wllama/wllama/package.json' with { type: 'json' };
-import { placementDevices, readPlacement } from '../../workers/engine/llamaLog';
+import { placementDevices, readKvCache, readPlacement } from '../../workers/engine/llamaLog';
 
 const root = 'node_modules/@wllama/wllama';
 const bundle = readFileSync(`${root}/esm/index.js`, 'utf8');
 const wasm = readFileSync(`${root}/esm/wasm/wllama.wasm`);
 const wasmText = wasm.toString('latin1');
 
-/** printf enough for llama.cpp's log lines: %s, %Ns, %d, %zu, %N.Nf. */
+/** printf enough for llama.cpp's log lines: %s, %Ns, %d, %u, %zu, %N.Nf. */
 function printf(format: string, ...args: (string | number)[]): string {
   let i = 0;
-  return format.replace(/%(-?\d*)(?:\.(\d+))?(s|d|zu|f)/g, (_m, width: string, precision: string | undefined, type: string) => {
+  return format.replace(/%(-?\d*)(?:\.(\d+))?(s|d|u|zu|f)/g, (_m, width: string, precision: string | undefined, type: string) => {
     const value = args[i++];
     const text = type === 'f' ? Number(value).toFixed(Number(precision ?? 6)) : String(value);
     return text.padStart(Number(width || 0));
@@ -48,7 +48,7 @@ describe('wllama 3.13.0 contract', () => {
       expect(types, method).toContain(method);
     }
     const load = readFileSync(`${root}/esm/types/types.d.ts`, 'utf8');
-    for (const option of ['n_ctx?: number', 'n_threads?: number', 'n_gpu_layers?: number', 'n_parallel?: number', 'n_cache_reuse?: number']) expect(load, option).toContain(option);
+    for (const option of ['n_ctx?: number', 'n_threads?: number', 'n_gpu_layers?: number', 'n_parallel?: number', 'n_cache_reuse?: number', 'flash_attn?: boolean', "cache_type_k?: 'f32' | 'f16'", "cache_type_v?: 'f32' | 'f16'"]) expect(load, option).toContain(option);
     // Streaming completions, abort, and the cache and speed figures of every reply.
     const params = readFileSync(`${root}/esm/types/oai-compat.d.ts`, 'utf8');
     expect(params).toMatch(/RawCompletionParams = \{\s*prompt: string \| string\[\];\s*stream\?: boolean;[\s\S]*abortSignal\?: AbortSignal;/);
@@ -57,7 +57,7 @@ describe('wllama 3.13.0 contract', () => {
 
   it('keeps llama.cpp off WebGPU entirely for n_gpu_layers 0, and passes the load options through', () => {
     expect(/if \(params\.n_gpu_layers === 0\) \{\s*(\/\/[^\n]*\s*)?workerResources\.noWebGPU = true;/.test(bundle), 'n_gpu_layers 0 sets noWebGPU').toBe(true);
-    for (const option of [/n_gpu_layers: \(\w+ = params\.n_gpu_layers\) != null \? \w+ : 99999/, /n_parallel: \(\w+ = params\.n_parallel\) != null/, /n_cache_reuse: params\.n_cache_reuse/]) {
+    for (const option of [/n_gpu_layers: \(\w+ = params\.n_gpu_layers\) != null \? \w+ : 99999/, /n_parallel: \(\w+ = params\.n_parallel\) != null/, /n_cache_reuse: params\.n_cache_reuse/, /flash_attn: params\.flash_attn/, /cache_type_k: params\.cache_type_k/, /cache_type_v: params\.cache_type_v/]) {
       expect(option.test(bundle), String(option)).toBe(true);
     }
   });
@@ -84,6 +84,11 @@ describe('wllama 3.13.0 contract', () => {
     alloc: '%s: failed to allocate %s buffer of size %zu',
     noAdapter: 'ggml_webgpu: Failed to get an adapter: %s',
     lost: 'ggml_webgpu: Device lost! Reason: %d, Message: %s',
+    kvCache: '%s: size = %7.2f MiB (%6u cells, %3d layers, %2u/%u seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB',
+    flashAttnSetting: '%s: flash_attn            = %s',
+    fusedEnabled: '%s: %s enabled',
+    fusedDisabled: '%s: %s not supported, set to disabled',
+    flashAttnName: 'requires Flash Attention',
   };
 
   it('still prints the log lines the engine reads', () => {
@@ -102,5 +107,15 @@ describe('wllama 3.13.0 contract', () => {
     expect(placementDevices(gpu)).toEqual({ model: 'webgpu', kv: 'webgpu' });
     const failed = readPlacement([printf(formats.alloc, 'alloc_tensor_range', 'WebGPU', 268435456), printf(formats.lost, 2, 'destroyed'), printf(formats.noAdapter, 'none')]);
     expect(failed).toMatchObject({ allocationFailure: { backend: 'WebGPU', bytes: 268435456 }, deviceLost: 'Reason: 2, Message: destroyed', gpuProblem: 'none' });
+  });
+
+  it('reads the KV cache type and size and whether flash attention is on', () => {
+    const kvLine = (type: string, mib: number) => printf(formats.kvCache, 'llama_kv_cache', mib, 2048, 8, 1, 1, type, mib / 2, type, mib / 2);
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'disabled'), kvLine('f32', 32)])).toEqual({ keyType: 'f32', valueType: 'f32', mib: 32, flashAttention: false });
+    // Auto is settled by a later line.
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention over K/V rows'), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention')])).toEqual({ keyType: 'f16', valueType: 'f16', mib: 16, flashAttention: true });
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedDisabled, 'resolve_fused_ops', 'Flash Attention')])).toMatchObject({ flashAttention: false });
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16)])).toMatchObject({ flashAttention: null });
+    expect(readKvCache([printf(formats.model, 'load_tensors', 'CPU', 231.04)])).toBeNull();
   });
 });

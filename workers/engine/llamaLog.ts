@@ -11,6 +11,11 @@ import type { ComputeDevice } from '../shared/engineProtocol';
  *   load_tensors: offloaded 9/9 layers to GPU                       (`%s: offloaded %d/%d layers to GPU`)
  *   ggml_webgpu: Failed to get an adapter: …                        (no GPU for llama.cpp)
  *   …: failed to allocate WebGPU buffer of size 268435456           (`%s: failed to allocate %s buffer of size %zu`)
+ *   llama_context: flash_attn    = disabled                         (`%s: flash_attn            = %s`)
+ *   llama_kv_cache: size =   32.00 MiB (  2048 cells,   8 layers,  1/1 seqs), K (f32):   16.00 MiB, V (f32):   16.00 MiB
+ *                                                                   (`%s: size = %7.2f MiB (%6u cells, %3d layers, %2u/%u seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB`)
+ *   resolve_fused_ops: Flash Attention enabled                      (`%s: %s enabled`, or `%s: %s not supported, set to disabled`:
+ *                                                                     auto, settled once the first graph is built)
  */
 
 /** One buffer llama.cpp reported allocating. */
@@ -56,6 +61,37 @@ export function readPlacement(lines: readonly string[]): LlamaPlacement {
     if (lost) placement.deviceLost = lost[1].trim();
   }
   return placement;
+}
+
+/** The KV cache and attention llama.cpp set up, as its log says. */
+export interface LlamaKvCache {
+  /** Key and value types, e.g. `f32`, `f16`, `q8_0`. */
+  keyType: string;
+  valueType: string;
+  mib: number;
+  /** Whether flash attention is used; null when the log did not say. */
+  flashAttention: boolean | null;
+}
+
+const kvCacheLine = /: size =\s*([\d.]+) MiB \(.*\), K \((\w+)\):.*V \((\w+)\):/;
+const flashAttnSetting = /: flash_attn\s+= (\w+)/;
+const flashAttnResolved = /: Flash Attention (enabled|not supported, set to disabled)$/;
+
+/** Reads the KV cache llama.cpp allocated and whether it uses flash attention; null when the log has no KV cache line. */
+export function readKvCache(lines: readonly string[]): LlamaKvCache | null {
+  let cache: Omit<LlamaKvCache, 'flashAttention'> | null = null;
+  let setting: string | null = null;
+  let resolved: string | null = null;
+  for (const line of lines) {
+    const kv = kvCacheLine.exec(line);
+    if (kv) cache = { mib: Number(kv[1]), keyType: kv[2], valueType: kv[3] };
+    setting = flashAttnSetting.exec(line)?.[1] ?? setting;
+    resolved = flashAttnResolved.exec(line)?.[1] ?? resolved;
+  }
+  if (!cache) return null;
+  // `auto` is settled by a later line; an explicit setting is what it is.
+  const said = resolved ?? (setting === 'auto' ? null : setting);
+  return { ...cache, flashAttention: said === null ? null : said === 'enabled' };
 }
 
 /** The chip a ggml buffer type lives on. */

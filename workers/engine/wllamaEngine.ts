@@ -7,7 +7,8 @@ import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { CacheSettler, exchangeAfterReply } from './llamaCacheSettle';
-import { LlamaLog, readPlacement } from './llamaLog';
+import { attentionFor } from './llamaAttention';
+import { LlamaLog, readKvCache, readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
 
@@ -88,6 +89,7 @@ export class WllamaEngine implements ChatEngine {
     wllama.setCompat(null);
     const threads = threadsToUse(device, options.threads);
     const contextWindow = contextWindowFor(entry, options);
+    const attention = attentionFor(request.device, entry.kvValuesPerToken, contextWindow);
     try {
       await wllama.loadModel(gguf, {
         n_ctx: contextWindow,
@@ -97,6 +99,9 @@ export class WllamaEngine implements ChatEngine {
         // One conversation at a time: one slot, so each turn finds the last turn's cache.
         n_parallel: 1,
         n_cache_reuse: cacheReuseChunk,
+        cache_type_k: attention.cacheType,
+        cache_type_v: attention.cacheType,
+        ...(attention.flashAttn === false ? { flash_attn: false } : {}),
       });
     } catch (error) {
       await wllama.exit().catch(() => {});
@@ -105,6 +110,7 @@ export class WllamaEngine implements ChatEngine {
       throw error;
     }
     const placement = readPlacement(log.lines);
+    const kvCache = readKvCache(log.lines);
     log.loaded();
     const template = wllama.getChatTemplate();
     if (!template) {
@@ -126,6 +132,7 @@ export class WllamaEngine implements ChatEngine {
       threads: usedThreads,
       canContinue: true,
       loadMs: performance.now() - started,
+      ...(kvCache ? { kvCache: { type: kvCache.keyType, mib: kvCache.mib, flashAttention: kvCache.flashAttention, why: attention.why } } : {}),
     });
   }
 

@@ -135,6 +135,11 @@ export interface CatalogEntry {
   origin?: EntryOrigin;
   /** For derivatives: base model, declared licence and tags. */
   lineage?: ModelLineage;
+  /**
+   * GGUF builds: KV cache values per token of context (layers x KV heads x (key + value head
+   * size)), from the model's header; llama.cpp's KV cache size is this x the window x the type's size.
+   */
+  kvValuesPerToken?: number;
   /** MLC builds: the architecture their library was compiled for. */
   mlcArchitecture?: MlcArchitecture;
 }

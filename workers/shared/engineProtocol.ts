@@ -64,6 +64,19 @@ export interface LoadedModel {
   /** Whether a reply cut at the token limit can be continued (`GenerateOptions.continueLast`). */
   canContinue: boolean;
   loadMs: number;
+  /** llama.cpp: the KV cache and attention it set up (read from its log), and why they were asked for. */
+  kvCache?: KvCacheReport;
+}
+
+/** The conversation's memory in llama.cpp, as it reported it. */
+export interface KvCacheReport {
+  /** Key type (values use the same), e.g. `f32`, `f16`. */
+  type: string;
+  mib: number;
+  /** Null when llama.cpp did not say. */
+  flashAttention: boolean | null;
+  /** Why this was asked for, in plain words. */
+  why: string;
 }
 
 /** How a reply is generated. */

@@ -96,6 +96,8 @@ export interface GgufFacts {
   baseModels: string[];
   /** Parts of a split GGUF (`split.count`), 1 otherwise. */
   splitCount: number;
+  /** KV cache values per token (layers x KV heads x (key + value head size)), when the header gives them. */
+  kvValuesPerToken: number | null;
 }
 
 /** One choice a repository offers: a GGUF quantization (split parts together) or its MLC build. */

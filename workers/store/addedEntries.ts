@@ -56,6 +56,7 @@ export function withFacts(entry: CatalogEntry, facts: GgufFacts, fileName: strin
     parameters: facts.parameters,
     trainedContextWindow: trained,
     contextWindow: Math.min(trained, 4096),
+    ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}),
     ...(lineage ? { lineage, licence: governingLicence(lineage) } : {}),
   };
 }

@@ -44,6 +44,26 @@ function baseModelsOf(md: Metadata): string[] {
   return out;
 }
 
+/**
+ * KV cache values per token: `<arch>.block_count` x `<arch>.attention.head_count_kv` (one number,
+ * or one per layer) x (key + value head size: `attention.key_length`/`value_length`, or
+ * `embedding_length / head_count`). Null when a part is missing.
+ */
+export function kvValuesPerTokenOf(md: Metadata, arch: string): number | null {
+  const layers = count(md[`${arch}.block_count`]);
+  const rawKvHeads = md[`${arch}.attention.head_count_kv`] ?? md[`${arch}.attention.head_count`];
+  const perLayer = Array.isArray(rawKvHeads) ? rawKvHeads.map(count) : null;
+  const heads = count(md[`${arch}.attention.head_count`]);
+  const embedding = count(md[`${arch}.embedding_length`]);
+  const headSize = embedding && heads ? embedding / heads : null;
+  const keyLength = count(md[`${arch}.attention.key_length`]) ?? headSize;
+  const valueLength = count(md[`${arch}.attention.value_length`]) ?? headSize;
+  if (!layers || !keyLength || !valueLength) return null;
+  const kvHeads = perLayer ? (perLayer.every((n) => n !== null) ? (perLayer as number[]).reduce((a, n) => a + n, 0) : null) : count(rawKvHeads);
+  if (!kvHeads) return null;
+  return (perLayer ? kvHeads : layers * kvHeads) * (keyLength + valueLength);
+}
+
 /** The facts Hearth shows and uses (parameter count from the tensor shapes). */
 function factsOf(md: Metadata, parameters: number, fileName: string): GgufFacts {
   const arch = text(md['general.architecture']) ?? 'unknown';
@@ -59,6 +79,7 @@ function factsOf(md: Metadata, parameters: number, fileName: string): GgufFacts 
     licence: text(md['general.license']),
     baseModels: baseModelsOf(md),
     splitCount: count(md['split.count']) ?? 1,
+    kvValuesPerToken: kvValuesPerTokenOf(md, arch),
   };
 }
 

@@ -98,7 +98,9 @@ describe('importing files', () => {
     const { entry, ggufFacts } = outcome.value;
     expect(outcome.value.matched).toBe('none');
     expect(entry.origin).toMatchObject({ kind: 'file', fileNames: ['my-fine-tune.gguf'] });
-    expect(ggufFacts).toMatchObject({ architecture: 'llama', quantization: 'F16', contextLength: 256, licence: 'llama3.2', baseModels: [derivativeBase] });
+    // KV cache per token: 2 layers x 2 KV heads x (16 + 16), which sizes llama.cpp's cache at load.
+    expect(ggufFacts).toMatchObject({ architecture: 'llama', quantization: 'F16', contextLength: 256, licence: 'llama3.2', baseModels: [derivativeBase], kvValuesPerToken: 128 });
+    expect(entry.kvValuesPerToken).toBe(128);
     expect(entry.licence.name).toBe('Llama 3.2 Community License Agreement');
     const manifest = await store.exportManifest(entry.id, 'hearth test');
     expect(manifest?.files).toEqual([expect.objectContaining({ path: 'my-fine-tune.gguf', sha256: sha256(bytes), size: bytes.length })]);
