@@ -146,4 +146,8 @@ describe('checkCatalog', () => {
   it('rejects duplicate ids', () => {
     expect(checkCatalog([entry, entry]).join()).toMatch(/duplicate id/);
   });
+  it('rejects a KV cache size that is not a positive integer (it chooses the cache type at load)', () => {
+    for (const kvValuesPerToken of [0, -1, 1.5, Number.NaN]) expect(checkCatalog([{ ...entry, kvValuesPerToken }]).join()).toMatch(/kvValuesPerToken is not a positive integer/);
+    expect(checkCatalog([{ ...entry, kvValuesPerToken: 16384 }])).toEqual([]);
+  });
 });

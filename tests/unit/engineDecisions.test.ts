@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { autoGgufDevice, cpuThreads, threadsToUse, type DeviceReport } from '../../workers/shared/device';
 import { classifyEngineError } from '../../workers/shared/engineErrors';
-import { attentionFor, f32KvCacheBudgetBytes } from '../../workers/engine/llamaAttention';
-import { kvValuesPerTokenOf } from '../../workers/store/ggufFacts';
+import { attentionFor, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
+import { kvValuesPerTokenOf, kvValuesPerTokenOfBlob } from '../../workers/store/ggufFacts';
+import { makeTinyLlamaGguf } from '../fixtures/gguf';
 
 const base: DeviceReport = { webgpu: false, shaderF16: false, fallbackAdapter: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, cores: 8, crossOriginIsolated: true };
 const gpu = { ...base, webgpu: true, maxBufferSize: 4 << 30, maxStorageBufferBindingSize: 2 << 30, adapter: { vendor: 'amd', architecture: 'rdna-3', description: '' } };
@@ -79,15 +80,18 @@ describe('the KV cache and attention asked of llama.cpp', () => {
   const llama1b = 16 * 8 * (64 + 64);
   const llama3b = 28 * 8 * (128 + 128);
   it('on the CPU, f32 without flash attention while the f32 cache fits the budget: Llama 3.2 1B at 4,096 tokens', () => {
-    expect(attentionFor('cpu', llama1b, 4096)).toMatchObject({ cacheType: 'f32', flashAttn: false });
-    expect(llama1b * 4 * 4096).toBe(f32KvCacheBudgetBytes);
+    expect(attentionFor('cpu', llama1b, 4096)).toMatchObject({ cacheType: 'f32', flashAttention: 'off' });
+    expect(f32KvCacheBudgetBytes).toBe(256 * 2 ** 20);
+    // What wllama is given: one slot, cache reuse, and the choice.
+    expect(llamaCacheParams(attentionFor('cpu', llama1b, 4096))).toEqual({ n_parallel: 1, n_cache_reuse: 64, cache_type_k: 'f32', cache_type_v: 'f32', flash_attn: false });
+    expect(llamaCacheParams(attentionFor('cpu', llama3b, 4096))).toEqual({ n_parallel: 1, n_cache_reuse: 64, cache_type_k: 'f16', cache_type_v: 'f16' });
   });
   it("keeps llama.cpp's defaults past the budget, on WebGPU, and when the size is unknown, saying why", () => {
-    expect(attentionFor('cpu', llama1b, 8192)).toEqual({ cacheType: 'f16', flashAttn: undefined, why: "f16, llama.cpp's default: an f32 cache would take 512 MiB for this window (Hearth allows 256 MiB)" });
-    expect(attentionFor('cpu', llama3b, 4096)).toMatchObject({ cacheType: 'f16', flashAttn: undefined, why: expect.stringContaining('896 MiB') });
-    expect(attentionFor('cpu', llama3b, 1024)).toMatchObject({ cacheType: 'f32', flashAttn: false });
-    expect(attentionFor('webgpu', llama1b, 1024)).toMatchObject({ cacheType: 'f16', flashAttn: undefined });
-    expect(attentionFor('cpu', undefined, 1024)).toMatchObject({ cacheType: 'f16', flashAttn: undefined, why: expect.stringContaining('not known') });
+    expect(attentionFor('cpu', llama1b, 8192)).toEqual({ cacheType: 'f16', flashAttention: 'auto', why: "f16, llama.cpp's default: an f32 cache would take 512 MiB for this window (Hearth allows 256 MiB)" });
+    expect(attentionFor('cpu', llama3b, 4096)).toMatchObject({ cacheType: 'f16', flashAttention: 'auto', why: expect.stringContaining('896 MiB') });
+    expect(attentionFor('cpu', llama3b, 1024)).toMatchObject({ cacheType: 'f32', flashAttention: 'off' });
+    expect(attentionFor('webgpu', llama1b, 1024)).toMatchObject({ cacheType: 'f16', flashAttention: 'auto' });
+    expect(attentionFor('cpu', undefined, 1024)).toMatchObject({ cacheType: 'f16', flashAttention: 'auto', why: expect.stringContaining('does not give') });
   });
 });
 
@@ -101,6 +105,11 @@ describe('KV cache values per token, from a GGUF header', () => {
     // No KV head count: every head has its own keys and values.
     const { 'llama.attention.head_count_kv': _, ...mha } = header;
     expect(kvValuesPerTokenOf(mha, 'llama')).toBe(16 * 32 * 128);
+  });
+  it("is read from a model's own bytes (entries saved before catalogs carried it), null for what is not a GGUF", async () => {
+    // The tiny shape: 2 layers x 2 KV heads x (16 + 16).
+    expect(await kvValuesPerTokenOfBlob(new Blob([new Uint8Array(makeTinyLlamaGguf({ seed: 1 }))]))).toBe(128);
+    expect(await kvValuesPerTokenOfBlob(new Blob(['not a gguf']))).toBeNull();
   });
   it('is null when the header lacks what it needs', () => {
     expect(kvValuesPerTokenOf({ 'llama.attention.head_count_kv': 8 }, 'llama')).toBeNull();

@@ -88,6 +88,8 @@ describe('wllama 3.13.0 contract', () => {
     flashAttnSetting: '%s: flash_attn            = %s',
     fusedEnabled: '%s: %s enabled',
     fusedDisabled: '%s: %s not supported, set to disabled',
+    // The name the fused-ops lines print, merged by the linker into this message's tail (a proxy:
+    // the browser suite reads the real line, webgpuOff.spec.ts).
     flashAttnName: 'requires Flash Attention',
   };
 
@@ -116,6 +118,8 @@ describe('wllama 3.13.0 contract', () => {
     expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention over K/V rows'), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention')])).toEqual({ keyType: 'f16', valueType: 'f16', mib: 16, flashAttention: true });
     expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedDisabled, 'resolve_fused_ops', 'Flash Attention')])).toMatchObject({ flashAttention: false });
     expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16)])).toMatchObject({ flashAttention: null });
+    // A sliding-window model has two caches: both count.
+    expect(readKvCache([kvLine('f32', 32), kvLine('f32', 8)])).toMatchObject({ mib: 40 });
     expect(readKvCache([printf(formats.model, 'load_tensors', 'CPU', 231.04)])).toBeNull();
   });
 });

@@ -51,6 +51,10 @@ export function checkCatalog(entries: CatalogEntry[]): string[] {
       problems.push(`${at} wllama entry without a .gguf weights file`);
     }
     if (pinned && !roles.has('weights')) problems.push(`${at} pinned entry without weights`);
+    // It sizes llama.cpp's KV cache: too small a number would give a large model an f32 cache.
+    if (entry.kvValuesPerToken !== undefined && (!Number.isSafeInteger(entry.kvValuesPerToken) || entry.kvValuesPerToken <= 0)) {
+      problems.push(`${at} kvValuesPerToken is not a positive integer`);
+    }
     if (entry.modelLib?.sha256 !== undefined && !sha256Pattern.test(entry.modelLib.sha256)) {
       problems.push(`${at} modelLib.sha256 is not lower-case hex`);
     }

@@ -26,8 +26,8 @@ export const f32KvCacheBudgetBytes = 256 * 2 ** 20;
 export interface LlamaAttentionChoice {
   /** KV cache type for keys and values. */
   cacheType: 'f32' | 'f16';
-  /** `false` turns flash attention off; undefined leaves llama.cpp to choose (auto). */
-  flashAttn: false | undefined;
+  /** `off`, or `auto`: llama.cpp chooses (on the CPU it turns it on). */
+  flashAttention: 'off' | 'auto';
   /** Why, in plain words. */
   why: string;
 }
@@ -38,12 +38,29 @@ export interface LlamaAttentionChoice {
  * llama.cpp's defaults.
  */
 export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number | undefined, contextWindow: number): LlamaAttentionChoice {
-  if (device !== 'cpu') return { cacheType: 'f16', flashAttn: undefined, why: "llama.cpp's defaults, as asked for WebGPU" };
-  if (!kvValuesPerToken) return { cacheType: 'f16', flashAttn: undefined, why: "llama.cpp's defaults: the model's KV cache size is not known before loading" };
+  if (device !== 'cpu') return { cacheType: 'f16', flashAttention: 'auto', why: "llama.cpp's defaults, as asked for WebGPU" };
+  if (!kvValuesPerToken) return { cacheType: 'f16', flashAttention: 'auto', why: "llama.cpp's defaults: the model's header does not give its KV cache size" };
   const f32Bytes = kvValuesPerToken * 4 * contextWindow;
   const mib = Math.round(f32Bytes / 2 ** 20);
   if (f32Bytes > f32KvCacheBudgetBytes) {
-    return { cacheType: 'f16', flashAttn: undefined, why: `f16, llama.cpp's default: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB)` };
+    return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB)` };
   }
-  return { cacheType: 'f32', flashAttn: false, why: 'f32 without flash attention: on the CPU, replies and short messages deep in a conversation come faster, for twice the memory' };
+  return { cacheType: 'f32', flashAttention: 'off', why: 'f32 without flash attention: on the CPU, replies and short messages deep in a conversation come faster, for twice the memory' };
+}
+
+/** llama.cpp chunks of at least this many tokens found later in the cache are shifted into place, not computed again. */
+export const cacheReuseChunk = 64;
+
+/**
+ * The wllama load options every CPU load of a GGUF shares with the app's (the benchmark's wllama
+ * side too): one slot, so each turn finds the last turn's cache; cache reuse; this KV cache and attention.
+ */
+export function llamaCacheParams(choice: Pick<LlamaAttentionChoice, 'cacheType' | 'flashAttention'>) {
+  return {
+    n_parallel: 1,
+    n_cache_reuse: cacheReuseChunk,
+    cache_type_k: choice.cacheType,
+    cache_type_v: choice.cacheType,
+    ...(choice.flashAttention === 'off' ? { flash_attn: false } : {}),
+  };
 }

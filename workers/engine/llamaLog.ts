@@ -68,6 +68,7 @@ export interface LlamaKvCache {
   /** Key and value types, e.g. `f32`, `f16`, `q8_0`. */
   keyType: string;
   valueType: string;
+  /** MiB of every KV cache llama.cpp made (a sliding-window model has two). */
   mib: number;
   /** Whether flash attention is used; null when the log did not say. */
   flashAttention: boolean | null;
@@ -80,11 +81,15 @@ const flashAttnResolved = /: Flash Attention (enabled|not supported, set to disa
 /** Reads the KV cache llama.cpp allocated and whether it uses flash attention; null when the log has no KV cache line. */
 export function readKvCache(lines: readonly string[]): LlamaKvCache | null {
   let cache: Omit<LlamaKvCache, 'flashAttention'> | null = null;
+  let mib = 0;
   let setting: string | null = null;
   let resolved: string | null = null;
   for (const line of lines) {
     const kv = kvCacheLine.exec(line);
-    if (kv) cache = { mib: Number(kv[1]), keyType: kv[2], valueType: kv[3] };
+    if (kv) {
+      mib += Number(kv[1]);
+      cache = { mib, keyType: kv[2], valueType: kv[3] };
+    }
     setting = flashAttnSetting.exec(line)?.[1] ?? setting;
     resolved = flashAttnResolved.exec(line)?.[1] ?? resolved;
   }

@@ -7,14 +7,10 @@ import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { CacheSettler, exchangeAfterReply } from './llamaCacheSettle';
-import { attentionFor } from './llamaAttention';
+import { attentionFor, llamaCacheParams } from './llamaAttention';
 import { LlamaLog, readKvCache, readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
-
-// Chunks of at least this many tokens found later in the cache are shifted into place instead of
-// computed again, so dropping the oldest turns keeps the KV cache of the turns that stay.
-const cacheReuseChunk = 64;
 
 /** The context window to configure: the option when given, within what the model was trained for. */
 function contextWindowFor(entry: CatalogEntry, options: EngineLoadOptions): number {
@@ -89,19 +85,19 @@ export class WllamaEngine implements ChatEngine {
     wllama.setCompat(null);
     const threads = threadsToUse(device, options.threads);
     const contextWindow = contextWindowFor(entry, options);
-    const attention = attentionFor(request.device, entry.kvValuesPerToken, contextWindow);
+    // Entries saved before catalogs carried the size: read it from the model's own header.
+    // (Loaded only then: the header reader is not needed for any other load.)
+    const kvValuesPerToken = entry.kvValuesPerToken ?? (request.device === 'cpu' ? await (await import('../store/ggufFacts')).kvValuesPerTokenOfBlob(gguf[0]) : null);
+    const attention = attentionFor(request.device, kvValuesPerToken ?? undefined, contextWindow);
     try {
       await wllama.loadModel(gguf, {
         n_ctx: contextWindow,
         n_threads: threads,
         // 0 keeps llama.cpp off WebGPU entirely (wllama then never opens a GPU device).
         n_gpu_layers: request.device === 'cpu' ? 0 : 999,
-        // One conversation at a time: one slot, so each turn finds the last turn's cache.
-        n_parallel: 1,
-        n_cache_reuse: cacheReuseChunk,
-        cache_type_k: attention.cacheType,
-        cache_type_v: attention.cacheType,
-        ...(attention.flashAttn === false ? { flash_attn: false } : {}),
+        // One conversation at a time, cache reuse (dropping the oldest turns keeps the cache of
+        // the turns that stay), and the KV cache and attention chosen for this device.
+        ...llamaCacheParams(attention),
       });
     } catch (error) {
       await wllama.exit().catch(() => {});

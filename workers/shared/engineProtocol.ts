@@ -72,6 +72,7 @@ export interface LoadedModel {
 export interface KvCacheReport {
   /** Key type (values use the same), e.g. `f32`, `f16`. */
   type: string;
+  /** Its size, as llama.cpp reported it. */
   mib: number;
   /** Null when llama.cpp did not say. */
   flashAttention: boolean | null;

@@ -97,7 +97,7 @@ export interface GgufFacts {
   /** Parts of a split GGUF (`split.count`), 1 otherwise. */
   splitCount: number;
   /** KV cache values per token (layers x KV heads x (key + value head size)), when the header gives them. */
-  kvValuesPerToken: number | null;
+  kvValuesPerToken?: number | null;
 }
 
 /** One choice a repository offers: a GGUF quantization (split parts together) or its MLC build. */

@@ -64,6 +64,17 @@ export function kvValuesPerTokenOf(md: Metadata, arch: string): number | null {
   return (perLayer ? kvHeads : layers * kvHeads) * (keyLength + valueLength);
 }
 
+/** KV cache values per token from a GGUF's header (a split GGUF's first part); null when it cannot be read. */
+export async function kvValuesPerTokenOfBlob(blob: Blob): Promise<number | null> {
+  try {
+    const parsed = await gguf('https://file.invalid/model.gguf', { fetch: blobRangeFetch(blob) });
+    const md = parsed.metadata as unknown as Metadata;
+    return kvValuesPerTokenOf(md, text(md['general.architecture']) ?? 'llama');
+  } catch {
+    return null;
+  }
+}
+
 /** The facts Hearth shows and uses (parameter count from the tensor shapes). */
 function factsOf(md: Metadata, parameters: number, fileName: string): GgufFacts {
   const arch = text(md['general.architecture']) ?? 'unknown';
