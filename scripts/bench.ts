@@ -57,13 +57,15 @@ function printChat(chat: ChatBenchResult): void {
   console.log(`Main thread busy during the reply: ${Math.round(chat.app.mainThreadBusy * 100)}% of a core; app/direct decode with one thread: ${chat.ratios.decodeAppVsDirectOneThread}`);
   console.log('\n| threads | decode tok/s, app | streamed tok/s, app | decode tok/s, direct |\n|---:|---:|---:|---:|');
   for (const t of chat.threads) console.log(`| ${t.threads} | ${t.decodePerS} | ${t.streamTokensPerS} | ${t.directDecodePerS} |`);
-  console.log(`\n| turn | prompt tokens | from cache | engine first token, ms | send to first token, ms | decode tok/s |\n|---:|---:|---:|---:|---:|---:|`);
-  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
+  console.log(`\n| turn | prompt tokens | from cache | llama.cpp prompt, ms | engine first token, ms | send to first token, ms | decode tok/s |\n|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.llamaPromptMs} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
   const noReuse = chat.conversation.withoutReuse;
   console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
   const curve = chat.conversation.newTokensAtTurn8;
-  console.log(`\n| new tokens after ${curve.cachedTokens} cached (llama.cpp alone) | prompt ms, as the app loads it | prompt ms, flash attention off |\n|---:|---:|---:|`);
-  for (const r of curve.rows) console.log(`| ${r.newTokens} | ${r.defaultMs} | ${r.flashAttnOffMs} |`);
+  console.log(`\n| new tokens after ${curve.cachedTokens} cached (llama.cpp alone) | prompt ms, as the app loads it (${chat.model.kvCache}) | prompt ms, llama.cpp's defaults (f16, flash attention auto) |\n|---:|---:|---:|`);
+  for (const r of curve.rows) console.log(`| ${r.newTokens} | ${r.appMs} | ${r.defaultsMs} |`);
+  const deep = chat.conversation.decodeAtTurn8;
+  console.log(`Decode after the turn-8 prompt (llama.cpp alone): ${deep.appPerS} tok/s as the app loads it, ${deep.defaultsPerS} with llama.cpp's defaults`);
   console.log('Chat aims:', chat.aims);
 }
 
@@ -85,7 +87,7 @@ async function partTwoOnly(): Promise<void> {
     await page.goto(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}#/models`);
     await page.locator('main[data-ready="true"]').waitFor();
     console.log('Part 2: a 500-token reply on the CPU engine, through the app and with wllama directly; threads 1 against 2; an 8-turn conversation…');
-    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`);
+    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`, gguf.kvValuesPerToken);
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench-part2.json', JSON.stringify({ when: new Date().toISOString(), chat }, null, 2));
     printChat(chat);
@@ -134,9 +136,9 @@ async function main(): Promise<void> {
     const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
     if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
     const ggufUrl = `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`;
-    const chat = await benchChat(browser.context, page, host.url, ggufUrl);
+    const chat = await benchChat(browser.context, page, host.url, ggufUrl, gguf.kvValuesPerToken);
     console.log('\nPart 3: open to ready (navigation to the composer accepting a message, the model loaded) against its raw parts…');
-    const openToReady = await benchOpenToReady(browser.context, `http://127.0.0.1:${appPort}/`, { modelId: gguf.id, ggufUrl, threads: chat.model.threads, nCtx: chat.model.contextWindow });
+    const openToReady = await benchOpenToReady(browser.context, `http://127.0.0.1:${appPort}/`, { modelId: gguf.id, ggufUrl, threads: chat.model.threads, nCtx: chat.model.contextWindow, kvValuesPerToken: gguf.kvValuesPerToken });
     const javascript = await firstLoadJavaScript(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}`);
     Object.assign(results, { chat, openToReady, javascript });
     mkdirSync('bench-results', { recursive: true });

@@ -174,6 +174,12 @@ async function main(): Promise<void> {
       if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
       await page.getByTestId('model-card').waitFor();
       await shoot(page, '05-panel', vp.name);
+      // The artifact: files, hashes, device and the KV cache llama.cpp set up.
+      const artifact = page.getByTestId('model-panel').locator('summary', { hasText: 'Artifact' });
+      await artifact.click();
+      await page.getByTestId('artifact-kv-cache').scrollIntoViewIfNeeded({ timeout: 15_000 });
+      await shoot(page, '05b-panel-artifact', vp.name);
+      await artifact.click();
       if (narrow) await page.getByRole('button', { name: 'Close model details' }).click();
 
       if (narrow) {

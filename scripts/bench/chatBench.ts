@@ -1,4 +1,5 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
+import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttention';
 import { acceptLicence } from './browser';
 import { directExit, directLoad, directNoCache, directPrefillCurve, directReply, startWllamaPage, type DirectRun } from './wllamaDirect';
 import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './appReply';
@@ -22,7 +23,7 @@ const readingMs = 2000;
 type TurnRow = ChatBenchResult['conversation']['turns'][number];
 
 export interface ChatBenchResult {
-  model: { id: string; threads: number; contextWindow: number };
+  model: { id: string; threads: number; contextWindow: number; kvCache: string };
   /** Replies per side; the figures are medians. */
   runs: number;
   app: { sendToFirstTokenMs: number; completionTokens: number; decodePerS: number; streamTokensPerS: number; longTasks: number[]; longTaskSources: AppRun['longTaskSources']; mainThreadBusy: number };
@@ -30,7 +31,8 @@ export interface ChatBenchResult {
   ratios: { decodeAppVsDirect: number; streamAppVsDirect: number; decodeAppVsDirectOneThread: number };
   threads: { threads: number; decodePerS: number; streamTokensPerS: number; directDecodePerS: number }[];
   conversation: {
-    turns: { turn: number; promptTokens: number; cachedTokens: number; engineFirstTokenMs: number; sendToFirstTokenMs: number; decodePerS: number }[];
+    /** `llamaPromptMs`: llama.cpp's own time for the prompt's new tokens (from its prefill rate), the rest of the engine's first-token time being other work. */
+    turns: { turn: number; promptTokens: number; cachedTokens: number; llamaPromptMs: number; engineFirstTokenMs: number; sendToFirstTokenMs: number; decodePerS: number }[];
     turn8VsTurn1: number;
     /** The same conversations with each message sent the moment the reply before it ends. */
     backToBack: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
@@ -38,9 +40,12 @@ export interface ChatBenchResult {
     withoutReuse: { turn1Ms: number; turn8Ms: number; turn8VsTurn1: number };
     /**
      * llama.cpp alone (wllama directly): its prompt time for N new tokens after the turn-8
-     * prompt is cached, with flash attention as the app loads it (wllama's default) and off.
+     * prompt is cached, with the KV cache and attention the app asks for, and with llama.cpp's
+     * defaults (f16 KV cache, flash attention auto).
      */
-    newTokensAtTurn8: { cachedTokens: number; rows: { newTokens: number; defaultMs: number; flashAttnOffMs: number }[] };
+    newTokensAtTurn8: { cachedTokens: number; rows: { newTokens: number; appMs: number; defaultsMs: number }[] };
+    /** A reply's decode tok/s deep in the conversation (after the turn-8 prompt), as the app loads llama.cpp and with its defaults. */
+    decodeAtTurn8: { appPerS: number; defaultsPerS: number };
   };
   aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean };
 }
@@ -133,6 +138,16 @@ async function alternatingReplies(page: Page, cdp: CDPSession, directPage: Page)
   return { app, direct };
 }
 
+/** Median decode tok/s of `runs` greedy replies to one prompt on wllama directly (the first, uncounted, warms up). */
+async function directReplies(directPage: Page, args: { prompt: string; maxTokens: number }): Promise<number> {
+  const rates: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const reply = await directPage.evaluate(directReply, args);
+    if (run > 0) rates.push(reply.decodePerS);
+  }
+  return +median(rates).toFixed(1);
+}
+
 /** Three 8-turn conversations, `pauseMs` between a reply and the next message: each turn's medians. */
 async function conversations(page: Page, pauseMs: number, prompts: { turn1: string; turn8: string }): Promise<TurnRow[]> {
   const all: TurnRow[][] = [];
@@ -144,7 +159,8 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
       await page.getByLabel('Message', { exact: true }).fill(conversationTurn(run, turn));
       const reply = await page.evaluate(measureAppReply);
       const f = replyFigures(reply);
-      rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, engineFirstTokenMs: reply.engineFirstTokenMs, sendToFirstTokenMs: Math.round(reply.firstMs), decodePerS: f.decodePerS });
+      const llamaPromptMs = f.prefillPerS ? Math.round(((f.promptTokens - f.cachedTokens) / f.prefillPerS) * 1000) : NaN;
+      rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, llamaPromptMs, engineFirstTokenMs: reply.engineFirstTokenMs, sendToFirstTokenMs: Math.round(reply.firstMs), decodePerS: f.decodePerS });
       if (turn === 1) prompts.turn1 = reply.prompt ?? '';
       if (turn === turns) prompts.turn8 = reply.prompt ?? '';
     }
@@ -156,6 +172,7 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
       turn: i + 1,
       promptTokens: median(at.map((r) => r.promptTokens)),
       cachedTokens: median(at.map((r) => r.cachedTokens)),
+      llamaPromptMs: median(at.map((r) => r.llamaPromptMs)),
       engineFirstTokenMs: median(at.map((r) => r.engineFirstTokenMs)),
       sendToFirstTokenMs: median(at.map((r) => r.sendToFirstTokenMs)),
       // Decode deep into a conversation: attention over the whole history at every token.
@@ -165,7 +182,11 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
 }
 
 /** Part 2: a 500-token reply through the whole app against wllama driven directly, threads, and a growing conversation. */
-export async function benchChat(context: BrowserContext, page: Page, _hostUrl: string, ggufUrl: string): Promise<ChatBenchResult> {
+export async function benchChat(context: BrowserContext, page: Page, _hostUrl: string, ggufUrl: string, kvValuesPerToken: number | undefined): Promise<ChatBenchResult> {
+  // wllama directly gets what the app asks llama.cpp for on the CPU: the same KV cache and attention.
+  if (!kvValuesPerToken) throw new Error(`${benchGguf} has no kvValuesPerToken in the host's catalog: the two sides could not load alike`);
+  const attention = attentionFor('cpu', kvValuesPerToken, contextWindow);
+  const cacheParams = llamaCacheParams(attention);
   // Download and load are one flow: Download, then the model is ready in the chat.
   await views(page).getByRole('link', { name: 'Models' }).click();
   const row = page.locator(`li[data-model="${benchGguf}"]`);
@@ -184,10 +205,10 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     // Threads: one, then the app's own choice for this device (which the rest uses); wllama
     // directly on the same threads each time.
     await loadWith(page, { threads: 1, contextWindow });
-    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads: 1 });
+    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads: 1, cacheParams });
     const single = await alternatingReplies(page, cdp, directPage);
     const threads = await loadWith(page, { threads: null, contextWindow });
-    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads });
+    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads, cacheParams });
     const { app: appRuns, direct: results } = await alternatingReplies(page, cdp, directPage);
     const singleFigures = single.app.map(replyFigures);
     const figures = appRuns.map(replyFigures);
@@ -217,13 +238,17 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     // What a next message costs llama.cpp at turn 8's length, by its length: a chat message is
     // 10-60 tokens, the bench's ~100.
     const curve = { prefix: prompts.turn8, words: [1, 5, 15, 30, 50, 100], runs };
-    const withDefault = await directPage.evaluate(directPrefillCurve, curve);
-    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads, flashAttn: false });
-    const withFlashAttnOff = await directPage.evaluate(directPrefillCurve, curve);
+    const deepReply = { prompt: `${prompts.turn8}The river`, maxTokens: 200 };
+    const asApp = await directPage.evaluate(directPrefillCurve, curve);
+    const decodeAsApp = await directReplies(directPage, deepReply);
+    await directPage.evaluate(directLoad, { ggufUrl, nCtx: contextWindow, threads, cacheParams: llamaCacheParams({ cacheType: 'f16', flashAttention: 'auto' }) });
+    const withDefaults = await directPage.evaluate(directPrefillCurve, curve);
+    const decodeWithDefaults = await directReplies(directPage, deepReply);
     const newTokensAtTurn8 = {
       cachedTokens: byTurn[turns - 1].promptTokens,
-      rows: withDefault.map((p, i) => ({ newTokens: p.newTokens, defaultMs: median(p.promptMs), flashAttnOffMs: median(withFlashAttnOff[i].promptMs) })),
+      rows: asApp.map((p, i) => ({ newTokens: p.newTokens, appMs: median(p.promptMs), defaultsMs: median(withDefaults[i].promptMs) })),
     };
+    const decodeAtTurn8 = { appPerS: decodeAsApp, defaultsPerS: decodeWithDefaults };
 
     const singleDirectDecode = median(single.direct.map((r) => r.decodePerS));
     const directDecode = median(results.map((r) => r.decodePerS));
@@ -233,13 +258,13 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     const ratio = (rows: TurnRow[]): number => +(rows[turns - 1].engineFirstTokenMs / rows[0].engineFirstTokenMs).toFixed(2);
     const turn8VsTurn1 = ratio(byTurn);
     return {
-      model: { id: benchGguf, threads, contextWindow },
+      model: { id: benchGguf, threads, contextWindow, kvCache: `${attention.cacheType}, flash attention ${attention.flashAttention}` },
       runs,
       app: { sendToFirstTokenMs: Math.round(app.firstMs), completionTokens: app.completionTokens, decodePerS: app.decode, streamTokensPerS: +app.stream.toFixed(1), longTasks: app.longTasks, longTaskSources: app.longTaskSources, mainThreadBusy: app.mainThreadBusy },
       direct: { firstTokenMs: Math.round(median(results.map((r) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
-      conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8 },
+      conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8, decodeAtTurn8 },
       aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5 },
     };
   } finally {

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
+import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttention';
 import { startWllamaPage } from './wllamaDirect';
 
 const runs = 3;
@@ -41,7 +42,7 @@ const readyProbe = `
  * the same run: the page's own load (navigation to its load event), a raw IndexedDB read of the
  * model's bytes, and the engine's load alone (wllama given the same bytes already in memory).
  */
-export async function benchOpenToReady(context: BrowserContext, appUrl: string, model: { modelId: string; ggufUrl: string; threads: number; nCtx: number }): Promise<OpenToReadyResult> {
+export async function benchOpenToReady(context: BrowserContext, appUrl: string, model: { modelId: string; ggufUrl: string; threads: number; nCtx: number; kvValuesPerToken: number | undefined }): Promise<OpenToReadyResult> {
   const measured: OpenToReadyResult['runs'] = [];
   const direct = await startWllamaPage(4291);
   const directPage = await context.newPage();
@@ -57,7 +58,7 @@ export async function benchOpenToReady(context: BrowserContext, appUrl: string, 
       const pageLoadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
       const idbReadMs = await page.evaluate(rawIdbRead, model.modelId);
       await page.close();
-      const engineLoadMs = await directPage.evaluate(engineLoadOnly, { ggufUrl: model.ggufUrl, threads: model.threads, nCtx: model.nCtx });
+      const engineLoadMs = await directPage.evaluate(engineLoadOnly, { ggufUrl: model.ggufUrl, threads: model.threads, nCtx: model.nCtx, cacheParams: llamaCacheParams(attentionFor('cpu', model.kvValuesPerToken, model.nCtx)) });
       measured.push({ openToReadyMs: Math.round(openToReadyMs), pageLoadMs: Math.round(pageLoadMs), idbReadMs: Math.round(idbReadMs), engineLoadMs: Math.round(engineLoadMs) });
     }
   } finally {
@@ -94,7 +95,7 @@ async function rawIdbRead(modelId: string): Promise<number> {
 }
 
 /** Runs in the wllama direct page: the engine's load alone, from bytes already in memory. */
-async function engineLoadOnly(args: { ggufUrl: string; threads: number; nCtx: number }): Promise<number> {
+async function engineLoadOnly(args: { ggufUrl: string; threads: number; nCtx: number; cacheParams: ReturnType<typeof llamaCacheParams> }): Promise<number> {
   const moduleUrl = '/wllama/index.js';
   const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama');
   const blob = await (await fetch(args.ggufUrl)).blob();
@@ -102,8 +103,8 @@ async function engineLoadOnly(args: { ggufUrl: string; threads: number; nCtx: nu
   const started = performance.now();
   const wllama = new Wllama({ default: new URL('/wllama/wasm/wllama.wasm', location.href).href }, { suppressNativeLog: true, logger: quiet });
   wllama.setCompat(null);
-  // The options the app loads the bench GGUF with (llama.cpp on the CPU, one slot, cache reuse).
-  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0, n_parallel: 1, n_cache_reuse: 64 });
+  // The options the app loads the bench GGUF with (llama.cpp on the CPU, one slot, cache reuse, its KV cache and attention).
+  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0, ...args.cacheParams });
   const ms = performance.now() - started;
   await wllama.exit();
   return ms;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { llamaCacheParams } from '../../workers/engine/llamaAttention';
 
 /**
  * A static server for driving wllama directly (no Hearth code), cross-origin isolated like the
@@ -47,14 +48,14 @@ export interface DirectLoad {
   ggufUrl: string;
   nCtx: number;
   threads: number;
-  /** llama.cpp's flash attention: left to wllama's default (as the app does) unless set. */
-  flashAttn?: boolean;
+  /** The app's load options (`llamaCacheParams`: one slot, cache reuse, KV cache and attention); wllama's defaults when absent. */
+  cacheParams?: ReturnType<typeof llamaCacheParams>;
 }
 
 type DirectGlobal = { __direct?: import('@wllama/wllama').Wllama };
 
 /**
- * Runs in the direct page: loads the GGUF from the host (wllama's defaults, on the CPU) and keeps
+ * Runs in the direct page: loads the GGUF from the host on the CPU (with the app's load options when given, else wllama's defaults) and keeps
  * the instance for `directReply`, so its replies can alternate with the app's in the same minutes.
  */
 export async function directLoad(args: DirectLoad): Promise<void> {
@@ -66,7 +67,7 @@ export async function directLoad(args: DirectLoad): Promise<void> {
   const wllama = new Wllama({ default: new URL('/wllama/wasm/wllama.wasm', location.href).href }, { suppressNativeLog: true, logger: quiet });
   wllama.setCompat(null);
   const blob = await (await fetch(args.ggufUrl)).blob();
-  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0, ...(args.flashAttn !== undefined ? { flash_attn: args.flashAttn } : {}) });
+  await wllama.loadModel([blob], { n_ctx: args.nCtx, n_threads: args.threads, n_gpu_layers: 0, ...args.cacheParams });
   g.__direct = wllama;
 }
 
