@@ -77,6 +77,9 @@ export async function expectReady(page: Page): Promise<void> {
 
 /** Shows a view from the header, as a user would. */
 export async function gotoView(page: Page, view: 'Chat' | 'Models' | 'Benchmark' | 'Settings'): Promise<void> {
+  // Right after a navigation the app may still rewrite the address (it drops ?modelHost= once
+  // read), which would undo a click made before it is ready.
+  await expectReady(page);
   const link = page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true });
   if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
   await expect(link).toHaveAttribute('aria-current', 'page');
