@@ -11,11 +11,11 @@ import { library } from '../state/library.svelte';
  */
 export async function forgetEverything(options: { models: boolean }): Promise<void> {
   benchmark.stop();
+  // First, so a model still loading (the last one, reopened on this visit) cannot remember
+  // itself in the settings after they are cleared. The page starts over afterwards anyway.
+  await chat.unload();
   await conversations.removeAll();
   await clearAppData();
   benchmarkHistory.clear();
-  if (options.models) {
-    await chat.unload();
-    await library.forgetAll();
-  }
+  if (options.models) await library.forgetAll();
 }

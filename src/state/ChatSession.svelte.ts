@@ -137,6 +137,8 @@ export class ChatSession {
           this.loadedEntry = entry;
           this.loadedWith = options;
           this.#budget.reset(await measureTemplate(this.#engine));
+          // Unloaded while the template was measured: nothing to remember.
+          if (!current()) return false;
           this.refreshContext();
           this.#hooks.onLoaded?.(entry);
           return true;
