@@ -1,6 +1,6 @@
 import { downloadSize, type CatalogEntry } from '../../workers/shared/catalog';
 import { autoGgufDevice, cpuThreads, hasUsableGpu, threadsText, type DeviceReport, type GgufDeviceChoice } from '../../workers/shared/device';
-import type { LoadedModel } from '../../workers/shared/engineProtocol';
+import type { KvCacheReport, LoadedModel } from '../../workers/shared/engineProtocol';
 import { formatBytes } from './format';
 
 /** The model a build is of, e.g. "Llama 3.2 1B Instruct" (its display name without the build). */
@@ -23,6 +23,12 @@ export function engineLabel(entry: CatalogEntry, ggufOn: 'webgpu' | 'cpu' = 'cpu
 /** Which engine runs a loaded model and where, e.g. "llama.cpp on CPU, 2 threads". */
 export function runsOnText(loaded: Pick<LoadedModel, 'engine' | 'runsOn'>): string {
   return `${loaded.engine === 'wllama' ? 'llama.cpp' : 'web-llm'} on ${loaded.runsOn.label}`;
+}
+
+/** llama.cpp's KV cache as it reported it, e.g. "f32, 256 MiB, flash attention off". */
+export function kvCacheText(kv: KvCacheReport): string {
+  const flash = kv.flashAttention === null ? '' : `, flash attention ${kv.flashAttention ? 'on' : 'off'}`;
+  return `${kv.type}, ${kv.mib.toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB${flash}`;
 }
 
 /** The build in a few words: quantization and engine, e.g. "Q4_K_M · CPU". */

@@ -66,7 +66,7 @@ function run(over: Partial<BenchmarkRun> = {}): BenchmarkRun {
     sampling: { ...benchmarkSampling },
     promptIds: ['short', 'summary', 'code'],
     device: deviceRecord(report, 'Test/1.0'),
-    models: [model('one'), model('two', { status: 'error', engineLibrary: null, runsOn: null, threads: null, contextWindow: null, loadMs: null, error: { name: 'TooLargeForDeviceError', title: 'Too large for this GPU', detail: 'Needs more.' } })],
+    models: [model('one', { kvCache: 'f32, 256 MiB, flash attention off' }), model('two', { status: 'error', engineLibrary: null, runsOn: null, threads: null, contextWindow: null, loadMs: null, error: { name: 'TooLargeForDeviceError', title: 'Too large for this GPU', detail: 'Needs more.' } })],
     results: [
       resultFromStats('one', 'short', stats({ decodeTokensPerS: 40 }), 'Paris.'),
       resultFromStats('one', 'summary', stats({ promptTokens: 1300, prefillTokensPerS: 900, timeToFirstTokenS: 1.5 }), '- a\n- b'),
@@ -177,6 +177,9 @@ describe('benchmark file', () => {
     expect(file.format).toBe('hearth-benchmark');
     expect(file.version).toBe(1);
     expect(file.run.results[1].prefillTokensPerS).toBe(900);
+    expect(file.run.models[0].kvCache).toBe('f32, 256 MiB, flash attention off');
+    // A run kept from before the KV cache was recorded still validates.
+    expect(validate(JSON.parse(JSON.stringify(benchmarkFile(run({ models: [model('one')] })))))).toBe(true);
     expect(benchmarkFileName(run(), 'json')).toBe('hearth-benchmark-2026-12-02T01-05-07.json');
     expect(benchmarkFileName(run({ kind: 'sideBySide' }), 'svg')).toBe('hearth-side-by-side-2026-12-02T01-05-07.svg');
   });

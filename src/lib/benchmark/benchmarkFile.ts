@@ -92,6 +92,7 @@ export const benchmarkFileSchema = {
               },
               runsOn: nullableString,
               threads: { type: ['integer', 'null'], minimum: 1 },
+              kvCache: { type: 'string' },
               contextWindow: { type: ['integer', 'null'], minimum: 1 },
               loadMs: { type: ['number', 'null'], minimum: 0 },
               status: { enum: ['loaded', 'error', 'skipped'] },

@@ -42,6 +42,8 @@ export interface BenchmarkModel {
   /** Where it ran, as the engine reported it, e.g. `llama.cpp on CPU, 2 threads` or `web-llm on WebGPU`. */
   runsOn: string | null;
   threads: number | null;
+  /** llama.cpp's KV cache as it reported it, e.g. `f32, 16 MiB, flash attention off` (absent for web-llm and older runs). */
+  kvCache?: string;
   contextWindow: number | null;
   loadMs: number | null;
   /** `loaded`, `error` (see `error`), or `skipped` (the run was stopped before it). */
