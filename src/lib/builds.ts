@@ -1,6 +1,6 @@
 import { downloadSize, type CatalogEntry } from '../../workers/shared/catalog';
 import { autoGgufDevice, cpuThreads, hasUsableGpu, threadsText, type DeviceReport, type GgufDeviceChoice } from '../../workers/shared/device';
-import type { KvCacheReport, LoadedModel } from '../../workers/shared/engineProtocol';
+import type { KvCache, LoadedModel } from '../../workers/shared/engineProtocol';
 import { formatBytes } from './format';
 
 /** The model a build is of, e.g. "Llama 3.2 1B Instruct" (its display name without the build). */
@@ -25,10 +25,12 @@ export function runsOnText(loaded: Pick<LoadedModel, 'engine' | 'runsOn'>): stri
   return `${loaded.engine === 'wllama' ? 'llama.cpp' : 'web-llm'} on ${loaded.runsOn.label}`;
 }
 
-/** llama.cpp's KV cache as it reported it, e.g. "f32, 256 MiB, flash attention off". */
-export function kvCacheText(kv: KvCacheReport): string {
+/** llama.cpp's KV cache as it reported it, e.g. "f32, 256 MiB, flash attention off" or "q8_0 (Hadamard-rotated), 136 MiB, flash attention on". */
+export function kvCacheText(kv: KvCache): string {
   const flash = kv.flashAttention === null ? '' : `, flash attention ${kv.flashAttention ? 'on' : 'off'}`;
-  return `${kv.type}, ${kv.mib.toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB${flash}`;
+  // One type when keys and values share it (what Hearth asks for), else both.
+  const types = kv.keyType === kv.valueType ? kv.keyType : `K ${kv.keyType} / V ${kv.valueType}`;
+  return `${types}${kv.rotated ? ' (Hadamard-rotated)' : ''}, ${kv.mib.toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB${flash}`;
 }
 
 /** The build in a few words: quantization and engine, e.g. "Q4_K_M · CPU". */

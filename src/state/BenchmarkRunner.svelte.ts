@@ -2,7 +2,7 @@ import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { ReplyStats } from '../../workers/shared/chat';
 import type { DeviceReport } from '../../workers/shared/device';
 import type { EngineLoadOptions } from '../../workers/shared/engineProtocol';
-import { kvCacheText } from '../lib/builds';
+import { kvCacheText, runsOnText } from '../lib/builds';
 import { benchmarkContextWindow, benchmarkPrompt, benchmarkSampling, type BenchmarkPromptId } from '../lib/benchmark/prompts';
 import { benchmarkError, deviceRecord, errorResult, resultFromStats } from '../lib/benchmark/results';
 import type { BenchmarkKind, BenchmarkModel, BenchmarkRun } from '../lib/benchmark/types';
@@ -120,7 +120,7 @@ export class BenchmarkRunner {
               ...placeholder(entry),
               status: 'loaded',
               engineLibrary: loaded.value.engineLibrary,
-              runsOn: `${entry.engine === 'wllama' ? 'llama.cpp' : 'web-llm'} on ${loaded.value.runsOn.label}`,
+              runsOn: runsOnText(loaded.value),
               threads: loaded.value.runsOn.threads,
               ...(loaded.value.kvCache ? { kvCache: kvCacheText(loaded.value.kvCache) } : {}),
               contextWindow: loaded.value.contextWindow,

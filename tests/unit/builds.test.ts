@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../workers/catalog/catalog';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { DeviceReport } from '../../workers/shared/device';
-import { buildLabel, describeDevice, ggufTarget, groupByModel, modelName, rankOptions, recommend, runnable } from '../../src/lib/builds';
+import { buildLabel, describeDevice, ggufTarget, groupByModel, kvCacheText, modelName, rankOptions, recommend, runnable } from '../../src/lib/builds';
 
 const base: DeviceReport = { webgpu: false, shaderF16: false, fallbackAdapter: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, cores: 8, crossOriginIsolated: true };
 const gpu = { ...base, webgpu: true, maxBufferSize: 4 << 30, maxStorageBufferBindingSize: 2 << 30, adapter: { vendor: 'amd', architecture: 'rdna-3', description: '' } };
@@ -101,5 +101,14 @@ describe('recommend and rank, in plain words', () => {
     expect(ggufTarget('auto', null)).toBe('cpu');
     expect(ggufTarget('webgpu', base)).toBe('webgpu');
     expect(ggufTarget('cpu', gpu)).toBe('cpu');
+  });
+});
+
+describe('kvCacheText', () => {
+  it('names one type when keys and values share it, both when they differ, a rotation when there is one, and flash attention only when llama.cpp said', () => {
+    expect(kvCacheText({ keyType: 'f32', valueType: 'f32', mib: 256, flashAttention: false, rotated: false })).toBe('f32, 256 MiB, flash attention off');
+    expect(kvCacheText({ keyType: 'q8_0', valueType: 'q8_0', mib: 136, flashAttention: true, rotated: true })).toBe('q8_0 (Hadamard-rotated), 136 MiB, flash attention on');
+    expect(kvCacheText({ keyType: 'q8_0', valueType: 'f16', mib: 1234.56, flashAttention: true, rotated: false })).toBe('K q8_0 / V f16, 1,234.6 MiB, flash attention on');
+    expect(kvCacheText({ keyType: 'f16', valueType: 'f16', mib: 16, flashAttention: null, rotated: false })).toBe('f16, 16 MiB');
   });
 });

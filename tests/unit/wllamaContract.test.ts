@@ -86,6 +86,8 @@ describe('wllama 3.13.0 contract', () => {
     lost: 'ggml_webgpu: Device lost! Reason: %d, Message: %s',
     kvCache: '%s: size = %7.2f MiB (%6u cells, %3d layers, %2u/%u seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB',
     flashAttnSetting: '%s: flash_attn            = %s',
+    rotationK: '%s: n_rot_k = %u, n_embd_head_k_all = %d',
+    rotationV: '%s: n_rot_v = %u, n_embd_head_k_all = %d',
     fusedEnabled: '%s: %s enabled',
     fusedDisabled: '%s: %s not supported, set to disabled',
     // The name the fused-ops lines print, merged by the linker into this message's tail (a proxy:
@@ -111,11 +113,13 @@ describe('wllama 3.13.0 contract', () => {
     expect(failed).toMatchObject({ allocationFailure: { backend: 'WebGPU', bytes: 268435456 }, deviceLost: 'Reason: 2, Message: destroyed', gpuProblem: 'none' });
   });
 
-  it('reads the KV cache type and size and whether flash attention is on', () => {
+  it('reads the KV cache type and size, whether it is rotated, and whether flash attention is on', () => {
     const kvLine = (type: string, mib: number) => printf(formats.kvCache, 'llama_kv_cache', mib, 2048, 8, 1, 1, type, mib / 2, type, mib / 2);
-    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'disabled'), kvLine('f32', 32)])).toEqual({ keyType: 'f32', valueType: 'f32', mib: 32, flashAttention: false });
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'disabled'), kvLine('f32', 32)])).toEqual({ keyType: 'f32', valueType: 'f32', mib: 32, flashAttention: false, rotated: false });
+    // An 8-bit cache, rotated (the lines follow the size line, as llama.cpp prints them).
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'enabled'), kvLine('q8_0', 136), printf(formats.rotationK, 'llama_kv_cache', 128, 128), printf(formats.rotationV, 'llama_kv_cache', 64, 128)])).toEqual({ keyType: 'q8_0', valueType: 'q8_0', mib: 136, flashAttention: true, rotated: true });
     // Auto is settled by a later line.
-    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention over K/V rows'), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention')])).toEqual({ keyType: 'f16', valueType: 'f16', mib: 16, flashAttention: true });
+    expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention over K/V rows'), printf(formats.fusedEnabled, 'resolve_fused_ops', 'Flash Attention')])).toEqual({ keyType: 'f16', valueType: 'f16', mib: 16, flashAttention: true, rotated: false });
     expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16), printf(formats.fusedDisabled, 'resolve_fused_ops', 'Flash Attention')])).toMatchObject({ flashAttention: false });
     expect(readKvCache([printf(formats.flashAttnSetting, 'llama_context', 'auto'), kvLine('f16', 16)])).toMatchObject({ flashAttention: null });
     // A sliding-window model has two caches: both count.

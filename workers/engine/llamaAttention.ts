@@ -15,8 +15,27 @@
  *
  * Twice the KV memory, and a long first prompt is slower; every reply is faster, and so is
  * every ordinary next message. So f32 without flash attention when the f32 cache stays within a
- * budget (Llama 3.2 1B's 4,096-token window is 256 MiB), llama.cpp's defaults otherwise (a 3B,
- * a long window) and on WebGPU, where the trade is not this one.
+ * budget (Llama 3.2 1B's 4,096-token window is 256 MiB).
+ *
+ * Past the budget (the 3B at its 4,096-token default, any long window), an 8-bit (q8_0) cache
+ * with flash attention on: half the memory of llama.cpp's f16 default, and without its slow
+ * range for short batches. Measured on 2 cores (wllama directly, ~1,160 tokens cached, medians
+ * of 4), a shape with Llama 3.2 3B's layer (n_embd 3072, 24 heads, 8 KV heads of 128, n_ff 8192):
+ *
+ *                                   q8_0 + flash attention   f16 default   (f32, no flash attention)
+ *   decode, deep in a conversation     22 tok/s                 15 tok/s      21 tok/s
+ *   an 18-token message                228 ms                   591 ms        217 ms
+ *   a 46-token message                 537 ms                   1,710 ms      517 ms
+ *   a 152-token message                1,722 ms                 1,615 ms      1,589 ms
+ *   a 1,160-token first prompt         11.6 s                   12.4 s        12.7 s
+ *
+ * (f16 without flash attention, the other way out of the slow range: 745 ms, 2,435 ms, 20 tok/s,
+ * and 20.2 s for that first prompt.) An 8-bit cache rounds each value to 1 part in ~250 of its
+ * block's largest (f16 keeps 1 in ~2,000). The pinned llama.cpp rotates keys and values by a
+ * Hadamard matrix before an 8-bit cache rounds them (ggml-org/llama.cpp#21038: it spreads the
+ * outliers that rounding would hurt most, and the attention scores are unchanged), and says so in
+ * its log ("n_rot_k = 128"), which the model details show. f32 stays the choice where it fits: it
+ * is exact. On WebGPU, llama.cpp's defaults, where the trade is not this one.
  */
 
 /** The most an f32 KV cache may take: Llama 3.2 1B at 4,096 tokens (16 layers x 8 KV heads x 128 values x 4 B). */
@@ -25,9 +44,9 @@ export const f32KvCacheBudgetBytes = 256 * 2 ** 20;
 /** What llama.cpp is asked for. */
 export interface LlamaAttentionChoice {
   /** KV cache type for keys and values. */
-  cacheType: 'f32' | 'f16';
-  /** `off`, or `auto`: llama.cpp chooses (on the CPU it turns it on). */
-  flashAttention: 'off' | 'auto';
+  cacheType: 'f32' | 'f16' | 'q8_0';
+  /** `off`, `on`, or `auto`: llama.cpp chooses (on the CPU it turns it on). */
+  flashAttention: 'off' | 'on' | 'auto';
   /** Why, in plain words. */
   why: string;
 }
@@ -43,7 +62,12 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
   const f32Bytes = kvValuesPerToken * 4 * contextWindow;
   const mib = Math.round(f32Bytes / 2 ** 20);
   if (f32Bytes > f32KvCacheBudgetBytes) {
-    return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB)` };
+    // A quantized value cache needs flash attention in llama.cpp, so the two go together.
+    return {
+      cacheType: 'q8_0',
+      flashAttention: 'on',
+      why: `8-bit with flash attention: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB); on the CPU, 8-bit keeps replies and short messages deep in a conversation fast in half the memory of llama.cpp's f16 default`,
+    };
   }
   return { cacheType: 'f32', flashAttention: 'off', why: 'f32 without flash attention: on the CPU, replies and short messages deep in a conversation come faster, for twice the memory' };
 }
@@ -61,6 +85,7 @@ export function llamaCacheParams(choice: Pick<LlamaAttentionChoice, 'cacheType' 
     n_cache_reuse: cacheReuseChunk,
     cache_type_k: choice.cacheType,
     cache_type_v: choice.cacheType,
-    ...(choice.flashAttention === 'off' ? { flash_attn: false } : {}),
+    // Absent, llama.cpp decides (`auto`); wllama's flag can only say on or off.
+    ...(choice.flashAttention === 'auto' ? {} : { flash_attn: choice.flashAttention === 'on' }),
   };
 }

@@ -1,4 +1,4 @@
-import type { ComputeDevice } from '../shared/engineProtocol';
+import type { ComputeDevice, KvCache } from '../shared/engineProtocol';
 
 /**
  * Reads where llama.cpp put a model from its own load log, not from what was asked: wllama
@@ -63,25 +63,17 @@ export function readPlacement(lines: readonly string[]): LlamaPlacement {
   return placement;
 }
 
-/** The KV cache and attention llama.cpp set up, as its log says. */
-export interface LlamaKvCache {
-  /** Key and value types, e.g. `f32`, `f16`, `q8_0`. */
-  keyType: string;
-  valueType: string;
-  /** MiB of every KV cache llama.cpp made (a sliding-window model has two). */
-  mib: number;
-  /** Whether flash attention is used; null when the log did not say. */
-  flashAttention: boolean | null;
-}
-
 const kvCacheLine = /: size =\s*([\d.]+) MiB \(.*\), K \((\w+)\):.*V \((\w+)\):/;
 const flashAttnSetting = /: flash_attn\s+= (\w+)/;
 const flashAttnResolved = /: Flash Attention (enabled|not supported, set to disabled)$/;
+/** `%s: n_rot_k = %u, n_embd_head_k_all = %d` (and `n_rot_v`): the size of the rotation, printed when there is one. */
+const rotationLine = /: n_rot_[kv] = (\d+), /;
 
 /** Reads the KV cache llama.cpp allocated and whether it uses flash attention; null when the log has no KV cache line. */
-export function readKvCache(lines: readonly string[]): LlamaKvCache | null {
-  let cache: Omit<LlamaKvCache, 'flashAttention'> | null = null;
+export function readKvCache(lines: readonly string[]): KvCache | null {
+  let cache: Omit<KvCache, 'flashAttention' | 'rotated'> | null = null;
   let mib = 0;
+  let rotated = false;
   let setting: string | null = null;
   let resolved: string | null = null;
   for (const line of lines) {
@@ -92,11 +84,12 @@ export function readKvCache(lines: readonly string[]): LlamaKvCache | null {
     }
     setting = flashAttnSetting.exec(line)?.[1] ?? setting;
     resolved = flashAttnResolved.exec(line)?.[1] ?? resolved;
+    rotated ||= Number(rotationLine.exec(line)?.[1] ?? 0) > 0;
   }
   if (!cache) return null;
   // `auto` is settled by a later line; an explicit setting is what it is.
   const said = resolved ?? (setting === 'auto' ? null : setting);
-  return { ...cache, flashAttention: said === null ? null : said === 'enabled' };
+  return { ...cache, flashAttention: said === null ? null : said === 'enabled', rotated };
 }
 
 /** The chip a ggml buffer type lives on. */

@@ -128,7 +128,7 @@ export class WllamaEngine implements ChatEngine {
       threads: usedThreads,
       canContinue: true,
       loadMs: performance.now() - started,
-      ...(kvCache ? { kvCache: { type: kvCache.keyType, mib: kvCache.mib, flashAttention: kvCache.flashAttention, why: attention.why } } : {}),
+      ...(kvCache ? { kvCache: { ...kvCache, why: attention.why } } : {}),
     });
   }
 

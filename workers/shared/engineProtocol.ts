@@ -68,14 +68,24 @@ export interface LoadedModel {
   kvCache?: KvCacheReport;
 }
 
-/** The conversation's memory in llama.cpp, as it reported it. */
-export interface KvCacheReport {
-  /** Key type (values use the same), e.g. `f32`, `f16`. */
-  type: string;
-  /** Its size, as llama.cpp reported it. */
+/** The KV cache and attention llama.cpp set up, as its load log says (`readKvCache`). */
+export interface KvCache {
+  /** Key and value types, e.g. `f32`, `f16`, `q8_0`. */
+  keyType: string;
+  valueType: string;
+  /** MiB of every KV cache llama.cpp made (a sliding-window model has two). */
   mib: number;
-  /** Null when llama.cpp did not say. */
+  /** Whether flash attention is used; null when the log did not say. */
   flashAttention: boolean | null;
+  /**
+   * Whether keys or values are stored Hadamard-rotated: llama.cpp rotates them before an 8-bit or
+   * smaller cache rounds them (the rotation spreads outliers across a block), and back after.
+   */
+  rotated: boolean;
+}
+
+/** The conversation's memory in llama.cpp, as it reported it, and why it was asked for. */
+export interface KvCacheReport extends KvCache {
   /** Why this was asked for, in plain words. */
   why: string;
 }
