@@ -66,6 +66,12 @@ function printChat(chat: ChatBenchResult): void {
   for (const r of curve.rows) console.log(`| ${r.newTokens} | ${r.appMs} | ${r.defaultsMs} |`);
   const deep = chat.conversation.decodeAtTurn8;
   console.log(`Decode after the turn-8 prompt (llama.cpp alone): ${deep.appPerS} tok/s as the app loads it, ${deep.defaultsPerS} with llama.cpp's defaults`);
+  const past = chat.pastF32Budget;
+  console.log(`\nPast the f32 budget (llama.cpp alone, ${past.model.shape}, ${past.model.contextWindow}-token window, ${past.model.threads} threads, ${past.model.historyTokens}-token history):`);
+  console.log(`| | as the app asks for the 3B (${past.asked.app}) | llama.cpp's defaults (${past.asked.defaults}) |\n|---|---:|---:|`);
+  console.log(`| first prompt (the history), ms | ${past.firstPromptMs.app} | ${past.firstPromptMs.defaults} |`);
+  for (const r of past.nextMessage) console.log(`| next message of ${r.newTokens} tokens, ms | ${r.appMs} | ${r.defaultsMs} |`);
+  console.log(`| decode after the history, tok/s | ${past.decodeDeepPerS.app} | ${past.decodeDeepPerS.defaults} |`);
   console.log('Chat aims:', chat.aims);
 }
 

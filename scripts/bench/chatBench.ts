@@ -3,6 +3,7 @@ import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttent
 import { acceptLicence } from './browser';
 import { directExit, directLoad, directNoCache, directPrefillCurve, directReply, startWllamaPage, type DirectRun } from './wllamaDirect';
 import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './appReply';
+import { benchKvCache, threeBLayersGguf, threeBLayersPath, type KvCacheBenchResult } from './kvCacheBench';
 
 const benchGguf = 'Bench-Llama-GGUF';
 const replyTokens = 500;
@@ -47,6 +48,8 @@ export interface ChatBenchResult {
     /** A reply's decode tok/s deep in the conversation (after the turn-8 prompt), as the app loads llama.cpp and with its defaults. */
     decodeAtTurn8: { appPerS: number; defaultsPerS: number };
   };
+  /** Past the f32 budget (the 3B at its default window): the 8-bit cache the app asks for against llama.cpp's defaults. */
+  pastF32Budget: KvCacheBenchResult;
   aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean };
 }
 
@@ -197,7 +200,9 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
 
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const direct = await startWllamaPage(4290);
+  // The direct page also serves the 3B-layer GGUF, generated when its turn comes.
+  const directFiles = new Map<string, Uint8Array>();
+  const direct = await startWllamaPage(4290, directFiles);
   const directPage = await context.newPage();
   await directPage.addInitScript('globalThis.__name ??= (f) => f;');
   try {
@@ -249,6 +254,9 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
       rows: asApp.map((p, i) => ({ newTokens: p.newTokens, appMs: median(p.promptMs), defaultsMs: median(withDefaults[i].promptMs) })),
     };
     const decodeAtTurn8 = { appPerS: decodeAsApp, defaultsPerS: decodeWithDefaults };
+    directFiles.set(threeBLayersPath, threeBLayersGguf());
+    const pastF32Budget = await benchKvCache(directPage, direct.url, threads);
+    directFiles.clear();
 
     const singleDirectDecode = median(single.direct.map((r) => r.decodePerS));
     const directDecode = median(results.map((r) => r.decodePerS));
@@ -265,6 +273,7 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
       conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8, decodeAtTurn8 },
+      pastF32Budget,
       aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5 },
     };
   } finally {

@@ -5,9 +5,10 @@ import type { llamaCacheParams } from '../../workers/engine/llamaAttention';
 
 /**
  * A static server for driving wllama directly (no Hearth code), cross-origin isolated like the
- * app so both get the same thread count. Serves wllama's ESM build and an empty page.
+ * app so both get the same thread count. Serves wllama's ESM build, an empty page, and `files`
+ * (path -> bytes, e.g. a generated GGUF at `/models/x.gguf`).
  */
-export async function startWllamaPage(port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWllamaPage(port: number, files: ReadonlyMap<string, Uint8Array> = new Map()): Promise<{ url: string; close(): Promise<void> }> {
   const root = join(process.cwd(), 'node_modules/@wllama/wllama/esm');
   const headers = {
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -18,6 +19,12 @@ export async function startWllamaPage(port: number): Promise<{ url: string; clos
     if (path === '/') {
       res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
       res.end('<!doctype html><title>wllama direct</title>');
+      return;
+    }
+    const served = files.get(path);
+    if (served) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' });
+      res.end(served);
       return;
     }
     const file = path.replace(/^\/wllama\//, '');
@@ -141,6 +148,22 @@ export async function directPrefillCurve(args: { prefix: string; words: number[]
     points.push({ newTokens: runs[0].n, promptMs: runs.map((r) => Math.round(r.ms)) });
   }
   return points;
+}
+
+/** Runs in the direct page: llama.cpp's own time for the whole prompt (prompt cache off), `runs` times, and its token count. */
+export async function directWholePrompt(args: { prompt: string; runs: number }): Promise<{ tokens: number; promptMs: number[] }> {
+  const wllama = (globalThis as DirectGlobal).__direct;
+  if (!wllama) throw new Error('directLoad first');
+  const result = { tokens: 0, promptMs: [] as number[] };
+  for (let run = 0; run < args.runs; run++) {
+    const stream = await wllama.createCompletion({ prompt: args.prompt, stream: true, max_tokens: 1, temperature: 0, cache_prompt: false } as Parameters<typeof wllama.createCompletion>[0]);
+    for await (const chunk of stream) {
+      if (!chunk.timings) continue;
+      result.tokens = chunk.timings.prompt_n;
+      result.promptMs.push(Math.round(chunk.timings.prompt_ms));
+    }
+  }
+  return result;
 }
 
 /** Runs in the direct page: frees the loaded instance. */

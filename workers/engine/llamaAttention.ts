@@ -19,18 +19,20 @@
  *
  * Past the budget (the 3B at its 4,096-token default, any long window), an 8-bit (q8_0) cache
  * with flash attention on: half the memory of llama.cpp's f16 default, and without its slow
- * range for short batches. Measured on 2 cores (wllama directly, ~1,160 tokens cached, medians
- * of 4), a shape with Llama 3.2 3B's layer (n_embd 3072, 24 heads, 8 KV heads of 128, n_ff 8192):
+ * range for short batches. Measured on 2 cores (wllama directly, ~1,160-1,200 tokens cached, two
+ * runs of medians of 3-4; `npm run bench` part 2 measures it again, "past the f32 budget"), on two
+ * layers shaped like Llama 3.2 3B's (n_embd 3072, 24 heads, 8 KV heads of 128, n_ff 8192):
  *
- *                                   q8_0 + flash attention   f16 default   (f32, no flash attention)
- *   decode, deep in a conversation     22 tok/s                 15 tok/s      21 tok/s
- *   an 18-token message                228 ms                   591 ms        217 ms
- *   a 46-token message                 537 ms                   1,710 ms      517 ms
- *   a 152-token message                1,722 ms                 1,615 ms      1,589 ms
- *   a 1,160-token first prompt         11.6 s                   12.4 s        12.7 s
+ *                                   q8_0 + flash attention   f16 default      (f32, no flash attention)
+ *   decode, deep in a conversation     22-23.8 tok/s            12.9-15 tok/s    21 tok/s
+ *   an 11-18-token message             139-228 ms               486-591 ms       217 ms
+ *   a 42-46-token message              516-537 ms               1,313-1,710 ms   517 ms
+ *   a 144-152-token message            1,722-2,013 ms           1,225-1,615 ms   1,589 ms
+ *   a 1,160-1,200-token first prompt   11.6-11.7 s              11.8-12.4 s      12.7 s
  *
- * (f16 without flash attention, the other way out of the slow range: 745 ms, 2,435 ms, 20 tok/s,
- * and 20.2 s for that first prompt.) An 8-bit cache rounds each value to 1 part in ~250 of its
+ * A long pasted message deep in a conversation is slower; a reply and a short message are much
+ * faster. (f16 without flash attention, the other way out of the slow range: 745 ms, 2,435 ms,
+ * 20 tok/s, and 20.2 s for that first prompt.) An 8-bit cache rounds each value to 1 part in ~250 of its
  * block's largest (f16 keeps 1 in ~2,000). The pinned llama.cpp rotates keys and values by a
  * Hadamard matrix before an 8-bit cache rounds them (ggml-org/llama.cpp#21038: it spreads the
  * outliers that rounding would hurt most, and the attention scores are unchanged), and says so in
@@ -66,7 +68,7 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
     return {
       cacheType: 'q8_0',
       flashAttention: 'on',
-      why: `8-bit with flash attention: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB); on the CPU, 8-bit keeps replies and short messages deep in a conversation fast in half the memory of llama.cpp's f16 default`,
+      why: `8-bit with flash attention: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB); on the CPU, 8-bit keeps replies fast deep in a conversation, in half the memory of f16`,
     };
   }
   return { cacheType: 'f32', flashAttention: 'off', why: 'f32 without flash attention: on the CPU, replies and short messages deep in a conversation come faster, for twice the memory' };
