@@ -4,11 +4,13 @@ import { test as base, expect, expectModelReady, gotoView, openApp } from './har
 
 /** A tiny model with a large KV cache a token (16 layers x 2 KV heads x 256 values), trained for 16,384 tokens. */
 const wideKv = 'Wide-KV-Llama-GGUF';
+/** The same with attention heads of 80 values (16 x 2 x 160 a token), which an 8-bit cache cannot hold: its blocks are 32 values. */
+const oddHeads = 'Odd-Heads-Llama-GGUF';
 
 const test = base.extend({
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
-    const host = await startModelHost({ port: 0, repos: [wideKvTestRepo(wideKv, 21)] });
+    const host = await startModelHost({ port: 0, repos: [wideKvTestRepo(wideKv, 21), wideKvTestRepo(oddHeads, 22, { nVocab: 512, nEmbd: 160, nLayer: 16, nHead: 2, nHeadKv: 2, nFf: 64, nCtx: 16384 })] });
     await use(host);
     await host.close();
   },
@@ -21,13 +23,16 @@ test('llama.cpp keeps the conversation in an exact f32 cache while it fits 256 M
   await expect(kvCache(page)).toHaveAttribute('data-type', 'f32');
   await expect(kvCache(page)).toHaveAttribute('data-flash-attention', 'off');
   await expect(kvCache(page)).toContainText(/^f32, 32 MiB, flash attention off/);
+  await expect(kvCache(page)).toContainText('f32 without flash attention: on the CPU');
 
   // Its whole window: 512 MiB in f32, so 8-bit (34 B for every 32 values: 136 MiB), which llama.cpp
   // computes only with flash attention.
   await gotoView(page, 'Settings');
   const settings = page.getByTestId('engine-settings');
   await settings.getByLabel('Context window', { exact: true }).selectOption('16384');
-  await settings.getByRole('button', { name: /^Reload .* with these settings$/ }).click();
+  const reload = settings.getByRole('button', { name: /^Reload .* with these settings$/ });
+  await reload.click();
+  await expect(reload).toBeHidden({ timeout: 60_000 });
   await expectModelReady(page, wideKv);
   await gotoView(page, 'Chat');
   await expect(page.getByTestId('model-panel').getByTestId('context-in-use')).toContainText('16,384 tokens in use, of 16,384 trained');
@@ -49,4 +54,20 @@ test('llama.cpp keeps the conversation in an exact f32 cache while it fits 256 M
   await waitForReply(page);
   await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
   await expect(lastReplyStats(page)).toContainText(/ [1-9][\d,]* of [\d,]+ prompt tokens from cache/);
+});
+
+test("a model whose heads an 8-bit cache cannot hold loads with llama.cpp's f16 default, and the model details say why", async ({ page, host }) => {
+  await openApp(page, host);
+  // Its whole window: an f32 cache would take 320 MiB, so Hearth asks for 8-bit, which llama.cpp refuses.
+  await gotoView(page, 'Settings');
+  await page.getByTestId('engine-settings').getByLabel('Context window', { exact: true }).selectOption('16384');
+  await useModel(page, oddHeads);
+  await expect(kvCache(page)).toHaveAttribute('data-type', 'f16');
+  await expect(kvCache(page)).toContainText(/^f16, 160 MiB, flash attention on/);
+  await expect(kvCache(page)).toContainText("f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)");
+  await setChatNumber(page, 'Max new tokens', 24);
+  await sendMessage(page, 'Hello?');
+  await waitForReply(page);
+  await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
+  await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · \d+ prompt \+ [1-9]\d* completion tokens/);
 });

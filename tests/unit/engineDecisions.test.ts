@@ -84,13 +84,13 @@ describe('the KV cache and attention asked of llama.cpp', () => {
     expect(f32KvCacheBudgetBytes).toBe(256 * 2 ** 20);
     // What wllama is given: one slot, cache reuse, and the choice.
     expect(llamaCacheParams(attentionFor('cpu', llama1b, 4096))).toEqual({ n_parallel: 1, n_cache_reuse: 64, cache_type_k: 'f32', cache_type_v: 'f32', flash_attn: false });
-    expect(llamaCacheParams(attentionFor('cpu', llama3b, 4096))).toEqual({ n_parallel: 1, n_cache_reuse: 64, cache_type_k: 'q8_0', cache_type_v: 'q8_0', flash_attn: true });
+    expect(llamaCacheParams(attentionFor('cpu', llama3b, 4096))).toEqual({ n_parallel: 1, n_cache_reuse: 64, cache_type_k: 'q8_0', cache_type_v: 'q8_0' });
     expect(llamaCacheParams(attentionFor('webgpu', llama3b, 4096))).toEqual({ n_parallel: 1, n_cache_reuse: 64, cache_type_k: 'f16', cache_type_v: 'f16' });
     expect(attentionFor('cpu', llama3b, 1024)).toMatchObject({ cacheType: 'f32', flashAttention: 'off' });
   });
   it('on the CPU past the f32 budget, an 8-bit cache with flash attention (the 3B at its 4,096-token default, the 1B at 8,192), saying why', () => {
-    expect(attentionFor('cpu', llama1b, 8192)).toMatchObject({ cacheType: 'q8_0', flashAttention: 'on', why: expect.stringContaining('an f32 cache would take 512 MiB for this window (Hearth allows 256 MiB)') });
-    expect(attentionFor('cpu', llama3b, 4096)).toMatchObject({ cacheType: 'q8_0', flashAttention: 'on', why: expect.stringContaining('896 MiB') });
+    expect(attentionFor('cpu', llama1b, 8192)).toMatchObject({ cacheType: 'q8_0', flashAttention: 'auto', why: expect.stringContaining('an f32 cache would take 512 MiB for this window (Hearth allows 256 MiB)') });
+    expect(attentionFor('cpu', llama3b, 4096)).toMatchObject({ cacheType: 'q8_0', flashAttention: 'auto', why: expect.stringContaining('896 MiB') });
     // The edge: exactly the budget is still f32.
     expect(attentionFor('cpu', f32KvCacheBudgetBytes / 4 / 4096, 4096)).toMatchObject({ cacheType: 'f32' });
     expect(attentionFor('cpu', f32KvCacheBudgetBytes / 4 / 4096, 4097)).toMatchObject({ cacheType: 'q8_0' });

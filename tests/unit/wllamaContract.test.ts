@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import wllamaPackage from '@wllama/wllama/package.json' with { type: 'json' };
-import { placementDevices, readKvCache, readPlacement } from '../../workers/engine/llamaLog';
+import { placementDevices, readCacheTypeRefusal, readKvCache, readPlacement } from '../../workers/engine/llamaLog';
 
 const root = 'node_modules/@wllama/wllama';
 const bundle = readFileSync(`${root}/esm/index.js`, 'utf8');
@@ -48,7 +48,9 @@ describe('wllama 3.13.0 contract', () => {
       expect(types, method).toContain(method);
     }
     const load = readFileSync(`${root}/esm/types/types.d.ts`, 'utf8');
-    for (const option of ['n_ctx?: number', 'n_threads?: number', 'n_gpu_layers?: number', 'n_parallel?: number', 'n_cache_reuse?: number', 'flash_attn?: boolean', "cache_type_k?: 'f32' | 'f16'", "cache_type_v?: 'f32' | 'f16'"]) expect(load, option).toContain(option);
+    for (const option of ['n_ctx?: number', 'n_threads?: number', 'n_gpu_layers?: number', 'n_parallel?: number', 'n_cache_reuse?: number', 'flash_attn?: boolean']) expect(load, option).toContain(option);
+    // The cache types Hearth asks for (f32, and q8_0 past the f32 budget).
+    for (const option of ['cache_type_k', 'cache_type_v']) expect(load, option).toMatch(new RegExp(`${option}\\?: 'f32' \\| 'f16' \\| 'q8_0'`));
     // Streaming completions, abort, and the cache and speed figures of every reply.
     const params = readFileSync(`${root}/esm/types/oai-compat.d.ts`, 'utf8');
     expect(params).toMatch(/RawCompletionParams = \{\s*prompt: string \| string\[\];\s*stream\?: boolean;[\s\S]*abortSignal\?: AbortSignal;/);
@@ -86,6 +88,8 @@ describe('wllama 3.13.0 contract', () => {
     lost: 'ggml_webgpu: Device lost! Reason: %d, Message: %s',
     kvCache: '%s: size = %7.2f MiB (%6u cells, %3d layers, %2u/%u seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB',
     flashAttnSetting: '%s: flash_attn            = %s',
+    refusalK: '%s: K cache type %s with block size %u does not divide n_embd_head_k=%u',
+    refusalV: '%s: V cache type %s with block size %u does not divide n_embd_head_v=%u',
     rotationK: '%s: n_rot_k = %u, n_embd_head_k_all = %d',
     rotationV: '%s: n_rot_v = %u, n_embd_head_k_all = %d',
     fusedEnabled: '%s: %s enabled',
@@ -125,5 +129,18 @@ describe('wllama 3.13.0 contract', () => {
     // A sliding-window model has two caches: both count.
     expect(readKvCache([kvLine('f32', 32), kvLine('f32', 8)])).toMatchObject({ mib: 40 });
     expect(readKvCache([printf(formats.model, 'load_tensors', 'CPU', 231.04)])).toBeNull();
+  });
+
+  it("reads llama.cpp's refusal of a cache type the model's heads do not fit", () => {
+    expect(readCacheTypeRefusal([printf(formats.refusalK, 'llama_init_from_model', 'q8_0', 32, 80)])).toBe('its attention heads are 80 values wide, not whole 32-value blocks of q8_0');
+    expect(readCacheTypeRefusal([printf(formats.refusalV, 'llama_init_from_model', 'q8_0', 32, 80)])).toContain('80 values wide');
+    expect(readCacheTypeRefusal([printf(formats.flashAttnSetting, 'llama_context', 'enabled')])).toBeNull();
+  });
+
+  it('maps flash_attn true to llama.cpp\'s auto and false to disabled (so Hearth asks only for off, or leaves it to llama.cpp)', () => {
+    const context = readFileSync(`${root}/cpp/wllama-context.h`, 'utf8');
+    expect(context).toContain('params.flash_attn_type = req.flash_attn.value ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;');
+    // A quantized value cache turns auto into on.
+    expect(wasmText.includes('%s: enabling flash_attn since it is required for quantized V cache')).toBe(true);
   });
 });

@@ -2,8 +2,8 @@
  * How llama.cpp keeps a conversation's KV cache and computes attention, on the CPU.
  *
  * WebAssembly has no f16 arithmetic, so llama.cpp's default f16 KV cache costs a conversion of
- * every key and value at every attention step, and its CPU flash-attention kernel is ~3x slower
- * per token for batches under ~64 tokens (most chat messages). Measured on 2 cores (wllama
+ * every key and value at every attention step, and its CPU flash-attention kernel over that f16
+ * cache is ~3x slower per token for batches under ~64 tokens (most chat messages). Measured on 2 cores (wllama
  * directly, ~1,550 tokens cached), an f32 cache with flash attention off against the defaults:
  *
  *                                   bench GGUF (n_embd 512)   1B-proportioned (n_embd 2048)
@@ -47,8 +47,11 @@ export const f32KvCacheBudgetBytes = 256 * 2 ** 20;
 export interface LlamaAttentionChoice {
   /** KV cache type for keys and values. */
   cacheType: 'f32' | 'f16' | 'q8_0';
-  /** `off`, `on`, or `auto`: llama.cpp chooses (on the CPU it turns it on). */
-  flashAttention: 'off' | 'on' | 'auto';
+  /**
+   * `off`, or `auto`: llama.cpp chooses (on the CPU it turns it on, and a quantized value cache
+   * needs it). wllama cannot ask for "on": its `flash_attn: true` is llama.cpp's auto.
+   */
+  flashAttention: 'off' | 'auto';
   /** Why, in plain words. */
   why: string;
 }
@@ -64,14 +67,23 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
   const f32Bytes = kvValuesPerToken * 4 * contextWindow;
   const mib = Math.round(f32Bytes / 2 ** 20);
   if (f32Bytes > f32KvCacheBudgetBytes) {
-    // A quantized value cache needs flash attention in llama.cpp, so the two go together.
+    // llama.cpp turns flash attention on for a quantized value cache ("enabling flash_attn since
+    // it is required for quantized V cache"); the model details show what its log says.
     return {
       cacheType: 'q8_0',
-      flashAttention: 'on',
+      flashAttention: 'auto',
       why: `8-bit with flash attention: an f32 cache would take ${mib.toLocaleString('en-US')} MiB for this window (Hearth allows ${f32KvCacheBudgetBytes / 2 ** 20} MiB); on the CPU, 8-bit keeps replies fast deep in a conversation, in half the memory of f16`,
     };
   }
   return { cacheType: 'f32', flashAttention: 'off', why: 'f32 without flash attention: on the CPU, replies and short messages deep in a conversation come faster, for twice the memory' };
+}
+
+/**
+ * llama.cpp's defaults, when it refused the 8-bit cache for this model (its head sizes are not
+ * whole blocks of 32 values, `readCacheTypeRefusal`): the load is tried again with these.
+ */
+export function defaultsAfterRefusal(refusal: string): LlamaAttentionChoice {
+  return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (${refusal})` };
 }
 
 /** llama.cpp chunks of at least this many tokens found later in the cache are shifted into place, not computed again. */
@@ -87,7 +99,7 @@ export function llamaCacheParams(choice: Pick<LlamaAttentionChoice, 'cacheType' 
     n_cache_reuse: cacheReuseChunk,
     cache_type_k: choice.cacheType,
     cache_type_v: choice.cacheType,
-    // Absent, llama.cpp decides (`auto`); wllama's flag can only say on or off.
-    ...(choice.flashAttention === 'auto' ? {} : { flash_attn: choice.flashAttention === 'on' }),
+    // Absent, llama.cpp decides (`auto`); wllama maps true to auto too, and false to disabled.
+    ...(choice.flashAttention === 'off' ? { flash_attn: false } : {}),
   };
 }

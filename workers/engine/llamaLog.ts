@@ -92,6 +92,21 @@ export function readKvCache(lines: readonly string[]): KvCache | null {
   return { ...cache, flashAttention: said === null ? null : said === 'enabled', rotated };
 }
 
+const cacheTypeRefusal = /: [KV] cache type (\w+) with block size (\d+) does not divide n_embd_head_[kv]=(\d+)/;
+
+/**
+ * Why llama.cpp refused the KV cache type asked for, in plain words, or null: a quantized cache
+ * holds whole blocks (32 values for q8_0), so a head size that is not a multiple of the block
+ * cannot be kept in it (llama.cpp then creates no context).
+ */
+export function readCacheTypeRefusal(lines: readonly string[]): string | null {
+  for (const line of lines) {
+    const m = cacheTypeRefusal.exec(line);
+    if (m) return `its attention heads are ${m[3]} values wide, not whole ${m[2]}-value blocks of ${m[1]}`;
+  }
+  return null;
+}
+
 /** The chip a ggml buffer type lives on. */
 export function backendDevice(backend: string): 'cpu' | 'webgpu' | 'unknown' {
   if (/^CPU/i.test(backend)) return 'cpu';

@@ -7,8 +7,8 @@ import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { CacheSettler, exchangeAfterReply } from './llamaCacheSettle';
-import { attentionFor, llamaCacheParams } from './llamaAttention';
-import { LlamaLog, readKvCache, readPlacement } from './llamaLog';
+import { attentionFor, defaultsAfterRefusal, llamaCacheParams, type LlamaAttentionChoice } from './llamaAttention';
+import { LlamaLog, readCacheTypeRefusal, readKvCache, readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
 
@@ -76,7 +76,7 @@ export class WllamaEngine implements ChatEngine {
     }
   }
 
-  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest): Promise<WllamaEngine> {
+  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest, chosenAttention?: LlamaAttentionChoice): Promise<WllamaEngine> {
     const started = performance.now();
     const log = new LlamaLog();
     // Our own wasm, served by the app; compat builds would come from a CDN, so never use them.
@@ -88,7 +88,14 @@ export class WllamaEngine implements ChatEngine {
     // Entries saved before catalogs carried the size: read it from the model's own header.
     // (Loaded only then: the header reader is not needed for any other load.)
     const kvValuesPerToken = entry.kvValuesPerToken ?? (request.device === 'cpu' ? await (await import('../store/ggufFacts')).kvValuesPerTokenOfBlob(gguf[0]) : null);
-    const attention = attentionFor(request.device, kvValuesPerToken ?? undefined, contextWindow);
+    const attention = chosenAttention ?? attentionFor(request.device, kvValuesPerToken ?? undefined, contextWindow);
+    // A model llama.cpp cannot keep in the 8-bit cache loads again with its defaults, saying why.
+    const refusedCache = async (): Promise<LlamaAttentionChoice | null> => {
+      const refusal = attention.cacheType === 'q8_0' ? readCacheTypeRefusal(log.lines) : null;
+      if (!refusal) return null;
+      await wllama.exit().catch(() => {});
+      return defaultsAfterRefusal(refusal);
+    };
     try {
       await wllama.loadModel(gguf, {
         n_ctx: contextWindow,
@@ -100,11 +107,16 @@ export class WllamaEngine implements ChatEngine {
         ...llamaCacheParams(attention),
       });
     } catch (error) {
+      const defaults = await refusedCache();
+      if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, defaults);
       await wllama.exit().catch(() => {});
       const failure = readPlacement(log.lines).allocationFailure;
       if (failure && /webgpu/i.test(failure.backend)) throw new GpuAllocationError(failure.bytes, error);
       throw error;
     }
+    // (wllama 3.13.0 can resolve a load whose context llama.cpp refused to create.)
+    const defaults = await refusedCache();
+    if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, defaults);
     const placement = readPlacement(log.lines);
     const kvCache = readKvCache(log.lines);
     log.loaded();
