@@ -125,6 +125,7 @@ function ggufEntry(size: SizeFacts): CatalogEntry {
     trainedContextWindow,
     // llama.cpp's KV cache per token: layers x KV heads x (key + value head size).
     kvValuesPerToken: size.shape.layers * size.shape.kvHeads * 2 * (size.shape.hiddenSize / size.shape.heads),
+    kvHeadSizes: { key: size.shape.hiddenSize / size.shape.heads, value: size.shape.hiddenSize / size.shape.heads },
     requiredFeatures: [],
     licence: { ...llama32Licence },
     modelCardUrl: `https://huggingface.co/${repo}`,

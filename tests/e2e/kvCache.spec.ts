@@ -6,11 +6,15 @@ import { test as base, expect, expectModelReady, gotoView, openApp } from './har
 const wideKv = 'Wide-KV-Llama-GGUF';
 /** The same with attention heads of 80 values (16 x 2 x 160 a token), which an 8-bit cache cannot hold: its blocks are 32 values. */
 const oddHeads = 'Odd-Heads-Llama-GGUF';
+/** That model as an entry saved before catalogs carried the head sizes: only llama.cpp's refusal tells. */
+const oddHeadsSavedBefore = 'Odd-Heads-Saved-Before-GGUF';
+const oddHeadsShape = { nVocab: 512, nEmbd: 160, nLayer: 16, nHead: 2, nHeadKv: 2, nFf: 64, nCtx: 16384 };
 
 const test = base.extend({
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
-    const host = await startModelHost({ port: 0, repos: [wideKvTestRepo(wideKv, 21), wideKvTestRepo(oddHeads, 22, { nVocab: 512, nEmbd: 160, nLayer: 16, nHead: 2, nHeadKv: 2, nFf: 64, nCtx: 16384 })] });
+    const repos = [wideKvTestRepo(wideKv, 21), wideKvTestRepo(oddHeads, 22, oddHeadsShape), { ...wideKvTestRepo(oddHeadsSavedBefore, 23, oddHeadsShape), withoutKvHeadSizes: true }];
+    const host = await startModelHost({ port: 0, repos });
     await use(host);
     await host.close();
   },
@@ -56,18 +60,23 @@ test('llama.cpp keeps the conversation in an exact f32 cache while it fits 256 M
   await expect(lastReplyStats(page)).toContainText(/ [1-9][\d,]* of [\d,]+ prompt tokens from cache/);
 });
 
-test("a model whose heads an 8-bit cache cannot hold loads with llama.cpp's f16 default, and the model details say why", async ({ page, host }) => {
-  await openApp(page, host);
-  // Its whole window: an f32 cache would take 320 MiB, so Hearth asks for 8-bit, which llama.cpp refuses.
-  await gotoView(page, 'Settings');
-  await page.getByTestId('engine-settings').getByLabel('Context window', { exact: true }).selectOption('16384');
-  await useModel(page, oddHeads);
-  await expect(kvCache(page)).toHaveAttribute('data-type', 'f16');
-  await expect(kvCache(page)).toContainText(/^f16, 160 MiB, flash attention on/);
-  await expect(kvCache(page)).toContainText("f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)");
-  await setChatNumber(page, 'Max new tokens', 24);
-  await sendMessage(page, 'Hello?');
-  await waitForReply(page);
-  await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
-  await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · \d+ prompt \+ [1-9]\d* completion tokens/);
-});
+for (const [model, how] of [
+  [oddHeads, 'its catalog entry gives the head sizes, so 8-bit is never asked for'],
+  [oddHeadsSavedBefore, 'saved without head sizes, 8-bit is asked for, llama.cpp refuses it, and the model loads again'],
+] as const) {
+  test(`a model whose heads an 8-bit cache cannot hold loads with llama.cpp's f16 default, and the model details say why: ${how}`, async ({ page, host }) => {
+    await openApp(page, host);
+    // Its whole window: an f32 cache would take 320 MiB, past the budget.
+    await gotoView(page, 'Settings');
+    await page.getByTestId('engine-settings').getByLabel('Context window', { exact: true }).selectOption('16384');
+    await useModel(page, model);
+    await expect(kvCache(page)).toHaveAttribute('data-type', 'f16');
+    await expect(kvCache(page)).toContainText(/^f16, 160 MiB, flash attention on/);
+    await expect(kvCache(page)).toContainText("f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)");
+    await setChatNumber(page, 'Max new tokens', 24);
+    await sendMessage(page, 'Hello?');
+    await waitForReply(page);
+    await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
+    await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · \d+ prompt \+ [1-9]\d* completion tokens/);
+  });
+}

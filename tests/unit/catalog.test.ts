@@ -146,8 +146,10 @@ describe('checkCatalog', () => {
   it('rejects duplicate ids', () => {
     expect(checkCatalog([entry, entry]).join()).toMatch(/duplicate id/);
   });
-  it('rejects a KV cache size that is not a positive integer (it chooses the cache type at load)', () => {
+  it('rejects a KV cache size or head sizes that are not positive integers (they choose the cache type at load)', () => {
     for (const kvValuesPerToken of [0, -1, 1.5, Number.NaN]) expect(checkCatalog([{ ...entry, kvValuesPerToken }]).join()).toMatch(/kvValuesPerToken is not a positive integer/);
     expect(checkCatalog([{ ...entry, kvValuesPerToken: 16384 }])).toEqual([]);
+    for (const kvHeadSizes of [{ key: 0, value: 64 }, { key: 64, value: 1.5 }, { key: 64 }, null]) expect(checkCatalog([{ ...entry, kvHeadSizes } as unknown as CatalogEntry]).join()).toMatch(/kvHeadSizes are not positive integers/);
+    expect(checkCatalog([{ ...entry, kvHeadSizes: { key: 64, value: 64 } }])).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { autoGgufDevice, cpuThreads, threadsToUse, type DeviceReport } from '../../workers/shared/device';
 import { classifyEngineError } from '../../workers/shared/engineErrors';
-import { attentionFor, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
-import { kvValuesPerTokenOf, kvValuesPerTokenOfBlob } from '../../workers/store/ggufFacts';
+import { attentionFor, defaultsAfterRefusal, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
+import { kvCacheFactsOfBlob, kvHeadSizesOf, kvValuesPerTokenOf } from '../../workers/store/ggufFacts';
 import { makeTinyLlamaGguf } from '../fixtures/gguf';
 
 const base: DeviceReport = { webgpu: false, shaderF16: false, fallbackAdapter: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, cores: 8, crossOriginIsolated: true };
@@ -95,6 +95,19 @@ describe('the KV cache and attention asked of llama.cpp', () => {
     expect(attentionFor('cpu', f32KvCacheBudgetBytes / 4 / 4096, 4096)).toMatchObject({ cacheType: 'f32' });
     expect(attentionFor('cpu', f32KvCacheBudgetBytes / 4 / 4096, 4097)).toMatchObject({ cacheType: 'q8_0' });
   });
+  it("past the budget keeps llama.cpp's f16 default for a model whose heads are not whole 32-value blocks of q8_0, before loading it, saying why", () => {
+    const oddHeads = 16 * 2 * (80 + 80);
+    expect(attentionFor('cpu', oddHeads, 16384, { key: 80, value: 80 })).toEqual({ cacheType: 'f16', flashAttention: 'auto', why: "f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)" });
+    // The same words as after llama.cpp's own refusal (an entry saved without head sizes).
+    expect(attentionFor('cpu', oddHeads, 16384, { key: 80, value: 80 })).toEqual(defaultsAfterRefusal('its attention heads are 80 values wide, not whole 32-value blocks of q8_0'));
+    expect(attentionFor('cpu', 16 * 2 * (128 + 80), 16384, { key: 128, value: 80 }).why).toContain('80 values wide');
+    // Whole blocks (Llama's 64 and 128), or within the budget (f32 holds any head): unchanged.
+    expect(attentionFor('cpu', llama1b, 8192, { key: 64, value: 64 })).toMatchObject({ cacheType: 'q8_0' });
+    expect(attentionFor('cpu', llama3b, 4096, { key: 128, value: 128 })).toMatchObject({ cacheType: 'q8_0' });
+    expect(attentionFor('cpu', oddHeads, 1024, { key: 80, value: 80 })).toMatchObject({ cacheType: 'f32', flashAttention: 'off' });
+    // Unknown head sizes: 8-bit is asked for, and a refusal loads again with the defaults.
+    expect(attentionFor('cpu', oddHeads, 16384)).toMatchObject({ cacheType: 'q8_0' });
+  });
   it("keeps llama.cpp's defaults on WebGPU and when the size is unknown, saying why", () => {
     expect(attentionFor('webgpu', llama1b, 1024)).toMatchObject({ cacheType: 'f16', flashAttention: 'auto' });
     expect(attentionFor('cpu', undefined, 1024)).toMatchObject({ cacheType: 'f16', flashAttention: 'auto', why: expect.stringContaining('does not give') });
@@ -111,11 +124,15 @@ describe('KV cache values per token, from a GGUF header', () => {
     // No KV head count: every head has its own keys and values.
     const { 'llama.attention.head_count_kv': _, ...mha } = header;
     expect(kvValuesPerTokenOf(mha, 'llama')).toBe(16 * 32 * 128);
+    // The head sizes themselves, as llama.cpp reads them.
+    expect(kvHeadSizesOf(header, 'llama')).toEqual({ key: 64, value: 64 });
+    expect(kvHeadSizesOf({ ...header, 'llama.attention.key_length': 128, 'llama.attention.value_length': 80 }, 'llama')).toEqual({ key: 128, value: 80 });
+    expect(kvHeadSizesOf({ 'llama.block_count': 16 }, 'llama')).toBeNull();
   });
   it("is read from a model's own bytes (entries saved before catalogs carried it), null for what is not a GGUF", async () => {
     // The tiny shape: 2 layers x 2 KV heads x (16 + 16).
-    expect(await kvValuesPerTokenOfBlob(new Blob([new Uint8Array(makeTinyLlamaGguf({ seed: 1 }))]))).toBe(128);
-    expect(await kvValuesPerTokenOfBlob(new Blob(['not a gguf']))).toBeNull();
+    expect(await kvCacheFactsOfBlob(new Blob([new Uint8Array(makeTinyLlamaGguf({ seed: 1 }))]))).toEqual({ kvValuesPerToken: 128, kvHeadSizes: { key: 16, value: 16 } });
+    expect(await kvCacheFactsOfBlob(new Blob(['not a gguf']))).toEqual({ kvValuesPerToken: null, kvHeadSizes: null });
   });
   it('is null when the header lacks what it needs', () => {
     expect(kvValuesPerTokenOf({ 'llama.attention.head_count_kv': 8 }, 'llama')).toBeNull();

@@ -55,6 +55,10 @@ export function checkCatalog(entries: CatalogEntry[]): string[] {
     if (entry.kvValuesPerToken !== undefined && (!Number.isSafeInteger(entry.kvValuesPerToken) || entry.kvValuesPerToken <= 0)) {
       problems.push(`${at} kvValuesPerToken is not a positive integer`);
     }
+    // It decides whether an 8-bit cache can hold the model.
+    if (entry.kvHeadSizes !== undefined && ![entry.kvHeadSizes?.key, entry.kvHeadSizes?.value].every((n) => Number.isSafeInteger(n) && (n as number) > 0)) {
+      problems.push(`${at} kvHeadSizes are not positive integers`);
+    }
     if (entry.modelLib?.sha256 !== undefined && !sha256Pattern.test(entry.modelLib.sha256)) {
       problems.push(`${at} modelLib.sha256 is not lower-case hex`);
     }

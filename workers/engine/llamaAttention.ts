@@ -3,8 +3,9 @@
  *
  * WebAssembly has no f16 arithmetic, so llama.cpp's default f16 KV cache costs a conversion of
  * every key and value at every attention step, and its CPU flash-attention kernel over that f16
- * cache is ~3x slower per token for batches under ~64 tokens (most chat messages). Measured on 2 cores (wllama
- * directly, ~1,550 tokens cached), an f32 cache with flash attention off against the defaults:
+ * cache is ~3x slower per token for batches under ~64 tokens (most chat messages). Measured on
+ * 2 cores (wllama directly, ~1,550 tokens cached), an f32 cache with flash attention off against
+ * the defaults:
  *
  *                                   bench GGUF (n_embd 512)   1B-proportioned (n_embd 2048)
  *   decode, deep in a conversation     104-108 vs 33-43 tok/s     18-18.5 vs 14.3-14.5 tok/s
@@ -32,16 +33,24 @@
  *
  * A long pasted message deep in a conversation is slower; a reply and a short message are much
  * faster. (f16 without flash attention, the other way out of the slow range: 745 ms, 2,435 ms,
- * 20 tok/s, and 20.2 s for that first prompt.) An 8-bit cache rounds each value to 1 part in ~250 of its
- * block's largest (f16 keeps 1 in ~2,000). The pinned llama.cpp rotates keys and values by a
+ * 20 tok/s, and 20.2 s for that first prompt.) An 8-bit cache rounds each value to 1 part in ~250
+ * of its block's largest (f16 keeps 1 in ~2,000). The pinned llama.cpp rotates keys and values by a
  * Hadamard matrix before an 8-bit cache rounds them (ggml-org/llama.cpp#21038: it spreads the
  * outliers that rounding would hurt most, and the attention scores are unchanged), and says so in
  * its log ("n_rot_k = 128"), which the model details show. f32 stays the choice where it fits: it
  * is exact. On WebGPU, llama.cpp's defaults, where the trade is not this one.
  */
 
-/** The most an f32 KV cache may take: Llama 3.2 1B at 4,096 tokens (16 layers x 8 KV heads x 128 values x 4 B). */
+import type { KvHeadSizes } from '../shared/catalog';
+
+/**
+ * The most an f32 KV cache may take: Llama 3.2 1B at 4,096 tokens (16 layers x 8 KV heads x 128
+ * values x 4 B).
+ */
 export const f32KvCacheBudgetBytes = 256 * 2 ** 20;
+
+/** Values in one block of llama.cpp's q8_0: a head an 8-bit cache holds is whole blocks. */
+export const q8BlockValues = 32;
 
 /** What llama.cpp is asked for. */
 export interface LlamaAttentionChoice {
@@ -59,14 +68,17 @@ export interface LlamaAttentionChoice {
 /**
  * The KV cache and attention to ask llama.cpp for. `kvValuesPerToken` is the model's layers x
  * KV heads x (key + value head size), from its GGUF header (the catalog entry); unknown keeps
- * llama.cpp's defaults.
+ * llama.cpp's defaults. `headSizes` (the entry's too) say whether an 8-bit cache can hold it;
+ * unknown, it is asked for, and a refusal loads again with the defaults (`defaultsAfterRefusal`).
  */
-export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number | undefined, contextWindow: number): LlamaAttentionChoice {
+export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number | undefined, contextWindow: number, headSizes?: KvHeadSizes): LlamaAttentionChoice {
   if (device !== 'cpu') return { cacheType: 'f16', flashAttention: 'auto', why: "llama.cpp's defaults, as asked for WebGPU" };
   if (!kvValuesPerToken) return { cacheType: 'f16', flashAttention: 'auto', why: "llama.cpp's defaults: the model's header does not give its KV cache size" };
   const f32Bytes = kvValuesPerToken * 4 * contextWindow;
   const mib = Math.round(f32Bytes / 2 ** 20);
   if (f32Bytes > f32KvCacheBudgetBytes) {
+    const partBlock = headSizes && [headSizes.key, headSizes.value].find((size) => size % q8BlockValues !== 0);
+    if (partBlock) return defaultsWithout8Bit(`its attention heads are ${partBlock} values wide, not whole ${q8BlockValues}-value blocks of q8_0`);
     // llama.cpp turns flash attention on for a quantized value cache ("enabling flash_attn since
     // it is required for quantized V cache"); the model details show what its log says.
     return {
@@ -83,10 +95,19 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
  * whole blocks of 32 values, `readCacheTypeRefusal`): the load is tried again with these.
  */
 export function defaultsAfterRefusal(refusal: string): LlamaAttentionChoice {
-  return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (${refusal})` };
+  return defaultsWithout8Bit(refusal);
 }
 
-/** llama.cpp chunks of at least this many tokens found later in the cache are shifted into place, not computed again. */
+function defaultsWithout8Bit(reason: string): LlamaAttentionChoice {
+  return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (${reason})` };
+}
+
+/**
+ * llama.cpp chunks of at least this many tokens found later in the cache are shifted into place,
+ * not computed again. Not a fresh computation: the kept turns' upper layers were computed while
+ * the dropped turns were in view (llama.cpp's cache reuse, as its server does it). In the 8-bit
+ * cache the shift moves turns as the f32 cache does (tests/e2e/llamaCacheShift.spec.ts).
+ */
 export const cacheReuseChunk = 64;
 
 /**

@@ -64,20 +64,22 @@ export class WllamaEngine implements ChatEngine {
   /** Loads a GGUF (or a split GGUF's parts, in order) from verified bytes on the device asked for (or chosen for this device). */
   static async load(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport): Promise<WllamaEngine> {
     const request = deviceRequest(options, device);
+    // The load time shown is what the user waited for, a failed first try included.
+    const started = performance.now();
     try {
-      return await WllamaEngine.#loadOn(entry, gguf, options, device, request);
+      return await WllamaEngine.#loadOn(entry, gguf, options, device, request, started);
     } catch (error) {
       // Hearth's own choice of the GPU did not fit it: the CPU has no buffer limits.
       if (error instanceof GpuAllocationError && !request.chosenByUser) {
         const why = `the model did not fit this GPU${error.bytes ? ` (a ${Math.round(error.bytes / 1e6)} MB buffer failed)` : ''}`;
-        return WllamaEngine.#loadOn(entry, gguf, options, device, { device: 'cpu', chosenByUser: false, why });
+        return WllamaEngine.#loadOn(entry, gguf, options, device, { device: 'cpu', chosenByUser: false, why }, started);
       }
       throw error;
     }
   }
 
-  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest, chosenAttention?: LlamaAttentionChoice): Promise<WllamaEngine> {
-    const started = performance.now();
+  /** One load on one device, timed from `started`; `chosenAttention` is asked for again after a refusal. */
+  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest, started: number, chosenAttention?: LlamaAttentionChoice): Promise<WllamaEngine> {
     const log = new LlamaLog();
     // Our own wasm, served by the app; compat builds would come from a CDN, so never use them.
     // The native log is kept: it is where llama.cpp says which device holds the model.
@@ -85,10 +87,7 @@ export class WllamaEngine implements ChatEngine {
     wllama.setCompat(null);
     const threads = threadsToUse(device, options.threads);
     const contextWindow = contextWindowFor(entry, options);
-    // Entries saved before catalogs carried the size: read it from the model's own header.
-    // (Loaded only then: the header reader is not needed for any other load.)
-    const kvValuesPerToken = entry.kvValuesPerToken ?? (request.device === 'cpu' ? await (await import('../store/ggufFacts')).kvValuesPerTokenOfBlob(gguf[0]) : null);
-    const attention = chosenAttention ?? attentionFor(request.device, kvValuesPerToken ?? undefined, contextWindow);
+    const attention = chosenAttention ?? (await WllamaEngine.#attention(entry, gguf[0], request.device, contextWindow));
     // A model llama.cpp cannot keep in the 8-bit cache loads again with its defaults, saying why.
     const refusedCache = async (): Promise<LlamaAttentionChoice | null> => {
       const refusal = attention.cacheType === 'q8_0' ? readCacheTypeRefusal(log.lines) : null;
@@ -108,7 +107,7 @@ export class WllamaEngine implements ChatEngine {
       });
     } catch (error) {
       const defaults = await refusedCache();
-      if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, defaults);
+      if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, started, defaults);
       await wllama.exit().catch(() => {});
       const failure = readPlacement(log.lines).allocationFailure;
       if (failure && /webgpu/i.test(failure.backend)) throw new GpuAllocationError(failure.bytes, error);
@@ -116,7 +115,7 @@ export class WllamaEngine implements ChatEngine {
     }
     // (wllama 3.13.0 can resolve a load whose context llama.cpp refused to create.)
     const defaults = await refusedCache();
-    if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, defaults);
+    if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, started, defaults);
     const placement = readPlacement(log.lines);
     const kvCache = readKvCache(log.lines);
     log.loaded();
@@ -142,6 +141,15 @@ export class WllamaEngine implements ChatEngine {
       loadMs: performance.now() - started,
       ...(kvCache ? { kvCache: { ...kvCache, why: attention.why } } : {}),
     });
+  }
+
+  /** The KV cache and attention for this entry on this device (see `attentionFor`). */
+  static async #attention(entry: CatalogEntry, firstPart: Blob, device: 'cpu' | 'webgpu', contextWindow: number): Promise<LlamaAttentionChoice> {
+    if (device !== 'cpu' || entry.kvValuesPerToken) return attentionFor(device, entry.kvValuesPerToken, contextWindow, entry.kvHeadSizes);
+    // Entries saved before catalogs carried the size: read it from the model's own header.
+    // (Loaded only then: the header reader is not needed for any other load.)
+    const facts = await (await import('../store/ggufFacts')).kvCacheFactsOfBlob(firstPart);
+    return attentionFor(device, facts.kvValuesPerToken ?? undefined, contextWindow, facts.kvHeadSizes ?? undefined);
   }
 
   // llama.cpp adds BOS itself when the model asks for it, so the template renders it empty.

@@ -140,8 +140,20 @@ export interface CatalogEntry {
    * size)), from the model's header; llama.cpp's KV cache size is this x the window x the type's size.
    */
   kvValuesPerToken?: number;
+  /**
+   * GGUF builds: the size of one attention head's keys and of its values (values each), from
+   * the header. An 8-bit KV cache keeps whole 32-value blocks, so it can hold a model only when
+   * both are whole blocks; absent on entries saved before catalogs carried them.
+   */
+  kvHeadSizes?: KvHeadSizes;
   /** MLC builds: the architecture their library was compiled for. */
   mlcArchitecture?: MlcArchitecture;
+}
+
+/** Values in one attention head's keys and in its values. */
+export interface KvHeadSizes {
+  key: number;
+  value: number;
 }
 
 /** Whether an entry is bound by a Meta Llama licence: it names one, or its base model is Meta's. */

@@ -2,7 +2,7 @@
  * What the page and the engine worker know of the store: the types its API takes and returns.
  * The page imports these (and the API type) from here only, never the store's code.
  */
-import type { CatalogEntry, FileRole, ModelLineage } from './catalog';
+import type { CatalogEntry, FileRole, KvHeadSizes, ModelLineage } from './catalog';
 import type { HashTrust, StoreError } from './errors';
 import type { DownloadProgress } from './progress';
 
@@ -98,6 +98,8 @@ export interface GgufFacts {
   splitCount: number;
   /** KV cache values per token (layers x KV heads x (key + value head size)), when the header gives them. */
   kvValuesPerToken?: number | null;
+  /** Key and value head sizes, when the header gives them. */
+  kvHeadSizes?: KvHeadSizes | null;
 }
 
 /** One choice a repository offers: a GGUF quantization (split parts together) or its MLC build. */

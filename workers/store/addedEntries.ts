@@ -57,6 +57,7 @@ export function withFacts(entry: CatalogEntry, facts: GgufFacts, fileName: strin
     trainedContextWindow: trained,
     contextWindow: Math.min(trained, 4096),
     ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}),
+    ...(facts.kvHeadSizes ? { kvHeadSizes: facts.kvHeadSizes } : {}),
     ...(lineage ? { lineage, licence: governingLicence(lineage) } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * `Range`). Only the header is read, a few MB at most.
  */
 import { GGMLFileQuantizationType, gguf, parseGGUFQuantLabel } from '@huggingface/gguf';
+import type { KvHeadSizes } from '../shared/catalog';
 import type { GgufFacts } from '../shared/storeProtocol';
 
 type Metadata = Record<string, unknown>;
@@ -53,25 +54,35 @@ export function kvValuesPerTokenOf(md: Metadata, arch: string): number | null {
   const layers = count(md[`${arch}.block_count`]);
   const rawKvHeads = md[`${arch}.attention.head_count_kv`] ?? md[`${arch}.attention.head_count`];
   const perLayer = Array.isArray(rawKvHeads) ? rawKvHeads.map(count) : null;
+  const heads = kvHeadSizesOf(md, arch);
+  if (!layers || !heads) return null;
+  const kvHeads = perLayer ? (perLayer.every((n) => n !== null) ? (perLayer as number[]).reduce((a, n) => a + n, 0) : null) : count(rawKvHeads);
+  if (!kvHeads) return null;
+  return (perLayer ? kvHeads : layers * kvHeads) * (heads.key + heads.value);
+}
+
+/**
+ * One attention head's key and value sizes: `<arch>.attention.key_length`/`value_length`, or
+ * `embedding_length / head_count` (as llama.cpp reads them). Null when a part is missing.
+ */
+export function kvHeadSizesOf(md: Metadata, arch: string): KvHeadSizes | null {
   const heads = count(md[`${arch}.attention.head_count`]);
   const embedding = count(md[`${arch}.embedding_length`]);
   const headSize = embedding && heads ? embedding / heads : null;
-  const keyLength = count(md[`${arch}.attention.key_length`]) ?? headSize;
-  const valueLength = count(md[`${arch}.attention.value_length`]) ?? headSize;
-  if (!layers || !keyLength || !valueLength) return null;
-  const kvHeads = perLayer ? (perLayer.every((n) => n !== null) ? (perLayer as number[]).reduce((a, n) => a + n, 0) : null) : count(rawKvHeads);
-  if (!kvHeads) return null;
-  return (perLayer ? kvHeads : layers * kvHeads) * (keyLength + valueLength);
+  const key = count(md[`${arch}.attention.key_length`]) ?? headSize;
+  const value = count(md[`${arch}.attention.value_length`]) ?? headSize;
+  return key && value ? { key, value } : null;
 }
 
-/** KV cache values per token from a GGUF's header (a split GGUF's first part); null when it cannot be read. */
-export async function kvValuesPerTokenOfBlob(blob: Blob): Promise<number | null> {
+/** What sizes a KV cache, from a GGUF's header (a split GGUF's first part); nulls when it cannot be read. */
+export async function kvCacheFactsOfBlob(blob: Blob): Promise<{ kvValuesPerToken: number | null; kvHeadSizes: KvHeadSizes | null }> {
   try {
     const parsed = await gguf('https://file.invalid/model.gguf', { fetch: blobRangeFetch(blob) });
     const md = parsed.metadata as unknown as Metadata;
-    return kvValuesPerTokenOf(md, text(md['general.architecture']) ?? 'llama');
+    const arch = text(md['general.architecture']) ?? 'llama';
+    return { kvValuesPerToken: kvValuesPerTokenOf(md, arch), kvHeadSizes: kvHeadSizesOf(md, arch) };
   } catch {
-    return null;
+    return { kvValuesPerToken: null, kvHeadSizes: null };
   }
 }
 
@@ -91,6 +102,7 @@ function factsOf(md: Metadata, parameters: number, fileName: string): GgufFacts 
     baseModels: baseModelsOf(md),
     splitCount: count(md['split.count']) ?? 1,
     kvValuesPerToken: kvValuesPerTokenOf(md, arch),
+    kvHeadSizes: kvHeadSizesOf(md, arch),
   };
 }
 

@@ -230,7 +230,7 @@ async function newModelPlan(picked: Picked[], sha: Map<string, string>, ctx: Pla
   if (facts) {
     const trained = facts.contextLength ?? 4096;
     const name = facts.name ?? main.path.replace(/(-\d{5}-of-\d{5})?\.gguf$/i, '');
-    entry = { ...common, id: `imported/${tag}`, displayName: `${name} (${facts.quantization}, CPU)`, parameters: facts.parameters, quantization: facts.quantization, engine, files: [], contextWindow: Math.min(trained, 4096), trainedContextWindow: trained, approxSizeBytes: 0, ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}) };
+    entry = { ...common, id: `imported/${tag}`, displayName: `${name} (${facts.quantization}, CPU)`, parameters: facts.parameters, quantization: facts.quantization, engine, files: [], contextWindow: Math.min(trained, 4096), trainedContextWindow: trained, approxSizeBytes: 0, ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}), ...(facts.kvHeadSizes ? { kvHeadSizes: facts.kvHeadSizes } : {}) };
   } else {
     const architecture = architectureOf(mlc!.config);
     const known = ctx.known.map((k) => k.entry);
