@@ -1,46 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { llamaCacheParams } from '../../workers/engine/llamaAttention';
 
-/**
- * A static server for driving wllama directly (no Hearth code), cross-origin isolated like the
- * app so both get the same thread count. Serves wllama's ESM build, an empty page, and `files`
- * (path -> bytes, e.g. a generated GGUF at `/models/x.gguf`).
- */
-export async function startWllamaPage(port: number, files: ReadonlyMap<string, Uint8Array> = new Map()): Promise<{ url: string; close(): Promise<void> }> {
-  const root = join(process.cwd(), 'node_modules/@wllama/wllama/esm');
-  const headers = {
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Embedder-Policy': 'require-corp',
-  };
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/') {
-      res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
-      res.end('<!doctype html><title>wllama direct</title>');
-      return;
-    }
-    const served = files.get(path);
-    if (served) {
-      res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' });
-      res.end(served);
-      return;
-    }
-    const file = path.replace(/^\/wllama\//, '');
-    readFile(join(root, file))
-      .then((body) => {
-        res.writeHead(200, { ...headers, 'Content-Type': file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
-        res.end(body);
-      })
-      .catch(() => {
-        res.writeHead(404, headers);
-        res.end();
-      });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+export { startWllamaPage } from '../../tests/fixtures/wllamaPage';
 
 /** What one direct run measured. */
 export interface DirectRun {
