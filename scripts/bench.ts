@@ -93,7 +93,7 @@ async function partTwoOnly(): Promise<void> {
     await page.goto(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}#/models`);
     await page.locator('main[data-ready="true"]').waitFor();
     console.log('Part 2: a 500-token reply on the CPU engine, through the app and with wllama directly; threads 1 against 2; an 8-turn conversation…');
-    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`, gguf.kvValuesPerToken);
+    const chat = await benchChat(browser.context, page, host.url, `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`, gguf);
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench-part2.json', JSON.stringify({ when: new Date().toISOString(), chat }, null, 2));
     printChat(chat);
@@ -142,9 +142,9 @@ async function main(): Promise<void> {
     const ggufFile = gguf?.files.find((f) => f.path.endsWith('.gguf'));
     if (!gguf || !ggufFile) throw new Error('Bench-Llama-GGUF missing from the test host');
     const ggufUrl = `${host.url}/${gguf.source.repo}/resolve/${gguf.source.revision}/${ggufFile.path}`;
-    const chat = await benchChat(browser.context, page, host.url, ggufUrl, gguf.kvValuesPerToken);
+    const chat = await benchChat(browser.context, page, host.url, ggufUrl, gguf);
     console.log('\nPart 3: open to ready (navigation to the composer accepting a message, the model loaded) against its raw parts…');
-    const openToReady = await benchOpenToReady(browser.context, `http://127.0.0.1:${appPort}/`, { modelId: gguf.id, ggufUrl, threads: chat.model.threads, nCtx: chat.model.contextWindow, kvValuesPerToken: gguf.kvValuesPerToken });
+    const openToReady = await benchOpenToReady(browser.context, `http://127.0.0.1:${appPort}/`, { modelId: gguf.id, ggufUrl, threads: chat.model.threads, nCtx: chat.model.contextWindow, kvValuesPerToken: gguf.kvValuesPerToken, kvHeadSizes: gguf.kvHeadSizes });
     const javascript = await firstLoadJavaScript(`http://127.0.0.1:${appPort}/?modelHost=${encodeURIComponent(host.url)}`);
     Object.assign(results, { chat, openToReady, javascript });
     mkdirSync('bench-results', { recursive: true });

@@ -1,7 +1,9 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttention';
 import { acceptLicence } from './browser';
-import { directExit, directLoad, directNoCache, directPrefillCurve, directReply, startWllamaPage, type DirectRun } from './wllamaDirect';
+import { startWllamaPage } from '../../tests/fixtures/wllamaPage';
+import type { CatalogEntry } from '../../workers/shared/catalog';
+import { directExit, directLoad, directNoCache, directPrefillCurve, directReply, type DirectRun } from './wllamaDirect';
 import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './appReply';
 import { benchKvCache, threeBLayersGguf, threeBLayersPath, type KvCacheBenchResult } from './kvCacheBench';
 
@@ -185,10 +187,10 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
 }
 
 /** Part 2: a 500-token reply through the whole app against wllama driven directly, threads, and a growing conversation. */
-export async function benchChat(context: BrowserContext, page: Page, _hostUrl: string, ggufUrl: string, kvValuesPerToken: number | undefined): Promise<ChatBenchResult> {
+export async function benchChat(context: BrowserContext, page: Page, _hostUrl: string, ggufUrl: string, kv: Pick<CatalogEntry, 'kvValuesPerToken' | 'kvHeadSizes'>): Promise<ChatBenchResult> {
   // wllama directly gets what the app asks llama.cpp for on the CPU: the same KV cache and attention.
-  if (!kvValuesPerToken) throw new Error(`${benchGguf} has no kvValuesPerToken in the host's catalog: the two sides could not load alike`);
-  const attention = attentionFor('cpu', kvValuesPerToken, contextWindow);
+  if (!kv.kvValuesPerToken) throw new Error(`${benchGguf} has no kvValuesPerToken in the host's catalog: the two sides could not load alike`);
+  const attention = attentionFor('cpu', kv.kvValuesPerToken, contextWindow, kv.kvHeadSizes);
   const cacheParams = llamaCacheParams(attention);
   // Download and load are one flow: Download, then the model is ready in the chat.
   await views(page).getByRole('link', { name: 'Models' }).click();

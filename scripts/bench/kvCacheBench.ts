@@ -54,7 +54,7 @@ function history(): string {
 export async function benchKvCache(directPage: Page, directUrl: string, threads: number): Promise<KvCacheBenchResult> {
   const threeB = builtinCatalog.find((e) => e.id === 'Llama-3.2-3B-Instruct-Q4_K_M-GGUF');
   if (!threeB?.kvValuesPerToken) throw new Error('the built-in 3B GGUF entry has no kvValuesPerToken');
-  const app = attentionFor('cpu', threeB.kvValuesPerToken, contextWindow);
+  const app = attentionFor('cpu', threeB.kvValuesPerToken, contextWindow, threeB.kvHeadSizes);
   if (app.cacheType === 'f32') throw new Error('the app keeps an f32 cache for the 3B at 4,096 tokens: nothing past the budget to measure');
   const defaults = { cacheType: 'f16', flashAttention: 'auto' } as const;
   const prefix = history();

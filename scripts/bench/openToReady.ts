@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttention';
-import { startWllamaPage } from './wllamaDirect';
+import { startWllamaPage } from '../../tests/fixtures/wllamaPage';
+import type { KvHeadSizes } from '../../workers/shared/catalog';
 
 const runs = 3;
 
@@ -42,7 +43,7 @@ const readyProbe = `
  * the same run: the page's own load (navigation to its load event), a raw IndexedDB read of the
  * model's bytes, and the engine's load alone (wllama given the same bytes already in memory).
  */
-export async function benchOpenToReady(context: BrowserContext, appUrl: string, model: { modelId: string; ggufUrl: string; threads: number; nCtx: number; kvValuesPerToken: number | undefined }): Promise<OpenToReadyResult> {
+export async function benchOpenToReady(context: BrowserContext, appUrl: string, model: { modelId: string; ggufUrl: string; threads: number; nCtx: number; kvValuesPerToken: number | undefined; kvHeadSizes: KvHeadSizes | undefined }): Promise<OpenToReadyResult> {
   const measured: OpenToReadyResult['runs'] = [];
   const direct = await startWllamaPage(4291);
   const directPage = await context.newPage();
@@ -58,7 +59,7 @@ export async function benchOpenToReady(context: BrowserContext, appUrl: string, 
       const pageLoadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
       const idbReadMs = await page.evaluate(rawIdbRead, model.modelId);
       await page.close();
-      const engineLoadMs = await directPage.evaluate(engineLoadOnly, { ggufUrl: model.ggufUrl, threads: model.threads, nCtx: model.nCtx, cacheParams: llamaCacheParams(attentionFor('cpu', model.kvValuesPerToken, model.nCtx)) });
+      const engineLoadMs = await directPage.evaluate(engineLoadOnly, { ggufUrl: model.ggufUrl, threads: model.threads, nCtx: model.nCtx, cacheParams: llamaCacheParams(attentionFor('cpu', model.kvValuesPerToken, model.nCtx, model.kvHeadSizes)) });
       measured.push({ openToReadyMs: Math.round(openToReadyMs), pageLoadMs: Math.round(pageLoadMs), idbReadMs: Math.round(idbReadMs), engineLoadMs: Math.round(engineLoadMs) });
     }
   } finally {

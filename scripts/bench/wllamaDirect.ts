@@ -1,7 +1,5 @@
 import type { llamaCacheParams } from '../../workers/engine/llamaAttention';
 
-export { startWllamaPage } from '../../tests/fixtures/wllamaPage';
-
 /** What one direct run measured. */
 export interface DirectRun {
   tokens: number;

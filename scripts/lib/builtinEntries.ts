@@ -108,6 +108,7 @@ function mlcEntry(modelList: ModelRecord[], size: SizeFacts, quantization: MlcQu
 }
 
 function ggufEntry(size: SizeFacts): CatalogEntry {
+  const headSize = size.shape.hiddenSize / size.shape.heads;
   const id = `Llama-3.2-${size.label}-Instruct-Q4_K_M-GGUF`;
   const repo = `bartowski/Llama-3.2-${size.label}-Instruct-GGUF`;
   return {
@@ -124,8 +125,8 @@ function ggufEntry(size: SizeFacts): CatalogEntry {
     contextWindow: ggufContextWindow,
     trainedContextWindow,
     // llama.cpp's KV cache per token: layers x KV heads x (key + value head size).
-    kvValuesPerToken: size.shape.layers * size.shape.kvHeads * 2 * (size.shape.hiddenSize / size.shape.heads),
-    kvHeadSizes: { key: size.shape.hiddenSize / size.shape.heads, value: size.shape.hiddenSize / size.shape.heads },
+    kvValuesPerToken: size.shape.layers * size.shape.kvHeads * 2 * headSize,
+    kvHeadSizes: { key: headSize, value: headSize },
     requiredFeatures: [],
     licence: { ...llama32Licence },
     modelCardUrl: `https://huggingface.co/${repo}`,

@@ -7,7 +7,7 @@ import { openAsBlob } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import { withFacts } from '../../workers/store/addedEntries';
-import { ggufFactsOf } from '../../workers/store/ggufFacts';
+import { ggufFactsOf, kvCacheFieldsOf } from '../../workers/store/ggufFacts';
 import type { HubContext } from '../../workers/store/hubClient';
 import { readCatalog, writeCatalog } from './catalogFile';
 import { planMirror, type MirrorFile, type MirrorItem } from './mirrorPlan';
@@ -33,12 +33,18 @@ export interface MirrorSummary {
   bytes: number;
 }
 
-/** A repository entry's GGUF facts, read from the files just mirrored (as saving it in the app reads them from the host). */
+/**
+ * A repository entry's GGUF facts, read from the files just mirrored (as saving it in the app
+ * reads them from the host); any other GGUF entry keeps its own, and gets the KV cache's sizes
+ * where its catalog (an older one) did not carry them.
+ */
 async function completed(entry: CatalogEntry, item: MirrorItem, out: string, host: string): Promise<CatalogEntry> {
-  if (entry.engine !== 'wllama' || item.upstreamOrigin !== 'repository') return entry;
+  const repository = item.upstreamOrigin === 'repository';
+  if (entry.engine !== 'wllama' || (!repository && entry.kvValuesPerToken && entry.kvHeadSizes)) return entry;
   const weights = entry.files.filter((f) => f.role === 'weights');
   const parts = await Promise.all(weights.map(async (f) => ({ name: f.path, blob: await openAsBlob(fileLocation(out, item, host, f.path).dest) })));
-  return withFacts(entry, await ggufFactsOf(parts), weights[0]?.path ?? entry.id);
+  const facts = await ggufFactsOf(parts);
+  return repository ? withFacts(entry, facts, weights[0]?.path ?? entry.id) : { ...kvCacheFieldsOf(facts), ...entry };
 }
 
 export async function makeMirror(options: MirrorOptions): Promise<MirrorSummary> {

@@ -41,6 +41,7 @@ test('llama.cpp keeps the conversation in an exact f32 cache while it fits 256 M
   await gotoView(page, 'Chat');
   await expect(page.getByTestId('model-panel').getByTestId('context-in-use')).toContainText('16,384 tokens in use, of 16,384 trained');
   await expect(kvCache(page)).toHaveAttribute('data-type', 'q8_0');
+  await expect(kvCache(page)).toHaveAttribute('data-value-type', 'q8_0');
   await expect(kvCache(page)).toHaveAttribute('data-flash-attention', 'on');
   // llama.cpp rotates keys and values before rounding them to 8 bits, and its log says so.
   await expect(kvCache(page)).toContainText(/^q8_0 \(Hadamard-rotated\), 136 MiB, flash attention on/);
@@ -60,9 +61,9 @@ test('llama.cpp keeps the conversation in an exact f32 cache while it fits 256 M
   await expect(lastReplyStats(page)).toContainText(/ [1-9][\d,]* of [\d,]+ prompt tokens from cache/);
 });
 
-for (const [model, how] of [
-  [oddHeads, 'its catalog entry gives the head sizes, so 8-bit is never asked for'],
-  [oddHeadsSavedBefore, 'saved without head sizes, 8-bit is asked for, llama.cpp refuses it, and the model loads again'],
+for (const [model, how, why] of [
+  [oddHeads, 'its catalog entry gives the head sizes, so 8-bit is never asked for', 'an 8-bit cache cannot hold this model'],
+  [oddHeadsSavedBefore, 'saved without head sizes, 8-bit is asked for, llama.cpp refuses it, and the model loads again', 'llama.cpp refused an 8-bit cache for this model'],
 ] as const) {
   test(`a model whose heads an 8-bit cache cannot hold loads with llama.cpp's f16 default, and the model details say why: ${how}`, async ({ page, host }) => {
     await openApp(page, host);
@@ -72,7 +73,7 @@ for (const [model, how] of [
     await useModel(page, model);
     await expect(kvCache(page)).toHaveAttribute('data-type', 'f16');
     await expect(kvCache(page)).toContainText(/^f16, 160 MiB, flash attention on/);
-    await expect(kvCache(page)).toContainText("f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)");
+    await expect(kvCache(page)).toContainText(`f16, llama.cpp's default: ${why} (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)`);
     await setChatNumber(page, 'Max new tokens', 24);
     await sendMessage(page, 'Hello?');
     await waitForReply(page);

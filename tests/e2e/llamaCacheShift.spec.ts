@@ -12,14 +12,13 @@
 import { expect, test } from '@playwright/test';
 import { makeTinyLlamaGguf } from '../fixtures/gguf';
 import { startWllamaPage } from '../fixtures/wllamaPage';
-import { llamaCacheParams, type LlamaAttentionChoice } from '../../workers/engine/llamaAttention';
+import { attentionFor, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
 
 /** Llama 3.2 1B's and 3B's attention head sizes. */
 const headSizes = [64, 128];
-const caches: Pick<LlamaAttentionChoice, 'cacheType' | 'flashAttention'>[] = [
-  { cacheType: 'f32', flashAttention: 'off' },
-  { cacheType: 'q8_0', flashAttention: 'auto' },
-];
+/** What Hearth asks llama.cpp for on the CPU within the f32 budget, and past it (Llama 3.2 1B's cache at 4,096 and 8,192 tokens). */
+const llama1bValuesPerToken = f32KvCacheBudgetBytes / 4 / 4096;
+const caches = [4096, 8192].map((window) => attentionFor('cpu', llama1bValuesPerToken, window, { key: 64, value: 64 }));
 
 /** Seeded random words: the same prompt every run. */
 function words(count: number, seed: number): string {
@@ -63,6 +62,7 @@ async function completeInTurn(args: { url: string; cacheParams: ReturnType<typeo
 
 for (const headSize of headSizes) {
   test(`llama.cpp shifts the turns that stay into place in the 8-bit cache as in the exact f32 cache: ${headSize}-value heads`, async ({ page }) => {
+    expect(caches.map((c) => c.cacheType)).toEqual(['f32', 'q8_0']);
     // A random model whose next words depend on the whole prompt (seed 8, for both head sizes).
     const server = await startWllamaPage(0, new Map([['/model.gguf', makeTinyLlamaGguf({ seed: 8, nVocab: 512, nEmbd: headSize * 2, nLayer: 2, nHead: 2, nHeadKv: 2, nFf: 64, nCtx: 1024 })]]));
     try {

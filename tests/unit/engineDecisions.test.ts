@@ -97,9 +97,9 @@ describe('the KV cache and attention asked of llama.cpp', () => {
   });
   it("past the budget keeps llama.cpp's f16 default for a model whose heads are not whole 32-value blocks of q8_0, before loading it, saying why", () => {
     const oddHeads = 16 * 2 * (80 + 80);
-    expect(attentionFor('cpu', oddHeads, 16384, { key: 80, value: 80 })).toEqual({ cacheType: 'f16', flashAttention: 'auto', why: "f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)" });
-    // The same words as after llama.cpp's own refusal (an entry saved without head sizes).
-    expect(attentionFor('cpu', oddHeads, 16384, { key: 80, value: 80 })).toEqual(defaultsAfterRefusal('its attention heads are 80 values wide, not whole 32-value blocks of q8_0'));
+    expect(attentionFor('cpu', oddHeads, 16384, { key: 80, value: 80 })).toEqual({ cacheType: 'f16', flashAttention: 'auto', why: "f16, llama.cpp's default: an 8-bit cache cannot hold this model (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)" });
+    // After llama.cpp's own refusal (an entry saved without head sizes), the same choice, and the words say who refused.
+    expect(defaultsAfterRefusal('its attention heads are 80 values wide, not whole 32-value blocks of q8_0')).toEqual({ cacheType: 'f16', flashAttention: 'auto', why: "f16, llama.cpp's default: llama.cpp refused an 8-bit cache for this model (its attention heads are 80 values wide, not whole 32-value blocks of q8_0)" });
     expect(attentionFor('cpu', 16 * 2 * (128 + 80), 16384, { key: 128, value: 80 }).why).toContain('80 values wide');
     // Whole blocks (Llama's 64 and 128), or within the budget (f32 holds any head): unchanged.
     expect(attentionFor('cpu', llama1b, 8192, { key: 64, value: 64 })).toMatchObject({ cacheType: 'q8_0' });

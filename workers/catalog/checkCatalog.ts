@@ -52,11 +52,11 @@ export function checkCatalog(entries: CatalogEntry[]): string[] {
     }
     if (pinned && !roles.has('weights')) problems.push(`${at} pinned entry without weights`);
     // It sizes llama.cpp's KV cache: too small a number would give a large model an f32 cache.
-    if (entry.kvValuesPerToken !== undefined && (!Number.isSafeInteger(entry.kvValuesPerToken) || entry.kvValuesPerToken <= 0)) {
+    if (entry.kvValuesPerToken !== undefined && !positiveInteger(entry.kvValuesPerToken)) {
       problems.push(`${at} kvValuesPerToken is not a positive integer`);
     }
     // It decides whether an 8-bit cache can hold the model.
-    if (entry.kvHeadSizes !== undefined && ![entry.kvHeadSizes?.key, entry.kvHeadSizes?.value].every((n) => Number.isSafeInteger(n) && (n as number) > 0)) {
+    if (entry.kvHeadSizes !== undefined && !(positiveInteger(entry.kvHeadSizes?.key) && positiveInteger(entry.kvHeadSizes?.value))) {
       problems.push(`${at} kvHeadSizes are not positive integers`);
     }
     if (entry.modelLib?.sha256 !== undefined && !sha256Pattern.test(entry.modelLib.sha256)) {
@@ -71,4 +71,8 @@ export function checkCatalog(entries: CatalogEntry[]): string[] {
     if (!(entry.approxSizeBytes > 0)) problems.push(`${at} approxSizeBytes must be positive`);
   }
   return problems;
+}
+
+function positiveInteger(n: unknown): boolean {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
 }

@@ -78,7 +78,7 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
   const mib = Math.round(f32Bytes / 2 ** 20);
   if (f32Bytes > f32KvCacheBudgetBytes) {
     const partBlock = headSizes && [headSizes.key, headSizes.value].find((size) => size % q8BlockValues !== 0);
-    if (partBlock) return defaultsWithout8Bit(`its attention heads are ${partBlock} values wide, not whole ${q8BlockValues}-value blocks of q8_0`);
+    if (partBlock) return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: an 8-bit cache cannot hold this model (its attention heads are ${partBlock} values wide, not whole ${q8BlockValues}-value blocks of q8_0)` };
     // llama.cpp turns flash attention on for a quantized value cache ("enabling flash_attn since
     // it is required for quantized V cache"); the model details show what its log says.
     return {
@@ -95,11 +95,7 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
  * whole blocks of 32 values, `readCacheTypeRefusal`): the load is tried again with these.
  */
 export function defaultsAfterRefusal(refusal: string): LlamaAttentionChoice {
-  return defaultsWithout8Bit(refusal);
-}
-
-function defaultsWithout8Bit(reason: string): LlamaAttentionChoice {
-  return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: it cannot keep this model in an 8-bit cache (${reason})` };
+  return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: llama.cpp refused an 8-bit cache for this model (${refusal})` };
 }
 
 /**

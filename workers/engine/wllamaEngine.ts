@@ -67,19 +67,19 @@ export class WllamaEngine implements ChatEngine {
     // The load time shown is what the user waited for, a failed first try included.
     const started = performance.now();
     try {
-      return await WllamaEngine.#loadOn(entry, gguf, options, device, request, started);
+      return await WllamaEngine.#loadOn(entry, gguf, options, device, request, { started });
     } catch (error) {
       // Hearth's own choice of the GPU did not fit it: the CPU has no buffer limits.
       if (error instanceof GpuAllocationError && !request.chosenByUser) {
         const why = `the model did not fit this GPU${error.bytes ? ` (a ${Math.round(error.bytes / 1e6)} MB buffer failed)` : ''}`;
-        return WllamaEngine.#loadOn(entry, gguf, options, device, { device: 'cpu', chosenByUser: false, why }, started);
+        return WllamaEngine.#loadOn(entry, gguf, options, device, { device: 'cpu', chosenByUser: false, why }, { started });
       }
       throw error;
     }
   }
 
-  /** One load on one device, timed from `started`; `chosenAttention` is asked for again after a refusal. */
-  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest, started: number, chosenAttention?: LlamaAttentionChoice): Promise<WllamaEngine> {
+  /** One load on one device, timed from `attempt.started`; `attempt.attention` is asked for again after a refusal. */
+  static async #loadOn(entry: CatalogEntry, gguf: Blob[], options: EngineLoadOptions, device: DeviceReport, request: DeviceRequest, attempt: { started: number; attention?: LlamaAttentionChoice }): Promise<WllamaEngine> {
     const log = new LlamaLog();
     // Our own wasm, served by the app; compat builds would come from a CDN, so never use them.
     // The native log is kept: it is where llama.cpp says which device holds the model.
@@ -87,7 +87,7 @@ export class WllamaEngine implements ChatEngine {
     wllama.setCompat(null);
     const threads = threadsToUse(device, options.threads);
     const contextWindow = contextWindowFor(entry, options);
-    const attention = chosenAttention ?? (await WllamaEngine.#attention(entry, gguf[0], request.device, contextWindow));
+    const attention = attempt.attention ?? (await WllamaEngine.#attention(entry, gguf[0], request.device, contextWindow));
     // A model llama.cpp cannot keep in the 8-bit cache loads again with its defaults, saying why.
     const refusedCache = async (): Promise<LlamaAttentionChoice | null> => {
       const refusal = attention.cacheType === 'q8_0' ? readCacheTypeRefusal(log.lines) : null;
@@ -107,7 +107,7 @@ export class WllamaEngine implements ChatEngine {
       });
     } catch (error) {
       const defaults = await refusedCache();
-      if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, started, defaults);
+      if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, { started: attempt.started, attention: defaults });
       await wllama.exit().catch(() => {});
       const failure = readPlacement(log.lines).allocationFailure;
       if (failure && /webgpu/i.test(failure.backend)) throw new GpuAllocationError(failure.bytes, error);
@@ -115,7 +115,7 @@ export class WllamaEngine implements ChatEngine {
     }
     // (wllama 3.13.0 can resolve a load whose context llama.cpp refused to create.)
     const defaults = await refusedCache();
-    if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, started, defaults);
+    if (defaults) return WllamaEngine.#loadOn(entry, gguf, options, device, request, { started: attempt.started, attention: defaults });
     const placement = readPlacement(log.lines);
     const kvCache = readKvCache(log.lines);
     log.loaded();
@@ -138,7 +138,7 @@ export class WllamaEngine implements ChatEngine {
       defaults: { temperature: 0.6, topP: 0.9, maxTokens: Math.min(1024, Math.floor(contextWindow / 2)) },
       threads: usedThreads,
       canContinue: true,
-      loadMs: performance.now() - started,
+      loadMs: performance.now() - attempt.started,
       ...(kvCache ? { kvCache: { ...kvCache, why: attention.why } } : {}),
     });
   }

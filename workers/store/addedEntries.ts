@@ -7,7 +7,7 @@ import { downloadSize, type CatalogEntry } from '../shared/catalog';
 import { inputError, TypedError } from '../shared/errors';
 import { checkCatalog } from '../catalog/checkCatalog';
 import type { GgufFacts } from '../shared/storeProtocol';
-import { remoteGgufFacts } from './ggufFacts';
+import { kvCacheFieldsOf, remoteGgufFacts } from './ggufFacts';
 import { resolveUrl } from './hubClient';
 import { isFullyPinned } from './manifest';
 import { governingLicence } from './modelCard';
@@ -56,8 +56,7 @@ export function withFacts(entry: CatalogEntry, facts: GgufFacts, fileName: strin
     parameters: facts.parameters,
     trainedContextWindow: trained,
     contextWindow: Math.min(trained, 4096),
-    ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}),
-    ...(facts.kvHeadSizes ? { kvHeadSizes: facts.kvHeadSizes } : {}),
+    ...kvCacheFieldsOf(facts),
     ...(lineage ? { lineage, licence: governingLicence(lineage) } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * `Range`). Only the header is read, a few MB at most.
  */
 import { GGMLFileQuantizationType, gguf, parseGGUFQuantLabel } from '@huggingface/gguf';
-import type { KvHeadSizes } from '../shared/catalog';
+import type { CatalogEntry, KvHeadSizes } from '../shared/catalog';
 import type { GgufFacts } from '../shared/storeProtocol';
 
 type Metadata = Record<string, unknown>;
@@ -71,7 +71,12 @@ export function kvHeadSizesOf(md: Metadata, arch: string): KvHeadSizes | null {
   const headSize = embedding && heads ? embedding / heads : null;
   const key = count(md[`${arch}.attention.key_length`]) ?? headSize;
   const value = count(md[`${arch}.attention.value_length`]) ?? headSize;
-  return key && value ? { key, value } : null;
+  return key && value && Number.isInteger(key) && Number.isInteger(value) ? { key, value } : null;
+}
+
+/** The catalog entry fields that size llama.cpp's KV cache, from a GGUF's facts (none it lacks). */
+export function kvCacheFieldsOf(facts: Pick<GgufFacts, 'kvValuesPerToken' | 'kvHeadSizes'>): Pick<CatalogEntry, 'kvValuesPerToken' | 'kvHeadSizes'> {
+  return { ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}), ...(facts.kvHeadSizes ? { kvHeadSizes: facts.kvHeadSizes } : {}) };
 }
 
 /** What sizes a KV cache, from a GGUF's header (a split GGUF's first part); nulls when it cannot be read. */

@@ -10,7 +10,7 @@ import { inputError } from '../shared/errors';
 import type { ExportManifest, GgufFacts, ImportProgress, ImportSource, ManifestFile, ModelManifest } from '../shared/storeProtocol';
 import { exportManifestName } from '../shared/storeProtocol';
 import { parseExportManifest } from './exportManifest';
-import { ggufFactsOf, looksLikeGguf } from './ggufFacts';
+import { ggufFactsOf, kvCacheFieldsOf, looksLikeGguf } from './ggufFacts';
 import { entryFromExport, matchKnown, type KnownModel } from './importIdentity';
 import { hashFile, ImportMeter } from './importWrite';
 import { architectureOf, libraryFacts, libraryFor, noLibraryMessage, shardsOf } from './mlcBuild';
@@ -179,7 +179,8 @@ export async function planImport(sources: ImportSource[], ctx: PlanContext): Pro
   }
 
   if (exported) {
-    const entry = entryFromExport(exported, ctx.known);
+    // An export from before entries carried the KV cache's sizes gets them from the GGUF just read.
+    const entry = facts ? { ...kvCacheFieldsOf(facts), ...entryFromExport(exported, ctx.known) } : entryFromExport(exported, ctx.known);
     const src = exported.source;
     const byPath = new Map(exported.files.map((f) => [baseName(f.path), f]));
     const unlisted = model.filter((p) => !byPath.has(p.path)).map((p) => p.path);
@@ -230,7 +231,7 @@ async function newModelPlan(picked: Picked[], sha: Map<string, string>, ctx: Pla
   if (facts) {
     const trained = facts.contextLength ?? 4096;
     const name = facts.name ?? main.path.replace(/(-\d{5}-of-\d{5})?\.gguf$/i, '');
-    entry = { ...common, id: `imported/${tag}`, displayName: `${name} (${facts.quantization}, CPU)`, parameters: facts.parameters, quantization: facts.quantization, engine, files: [], contextWindow: Math.min(trained, 4096), trainedContextWindow: trained, approxSizeBytes: 0, ...(facts.kvValuesPerToken ? { kvValuesPerToken: facts.kvValuesPerToken } : {}), ...(facts.kvHeadSizes ? { kvHeadSizes: facts.kvHeadSizes } : {}) };
+    entry = { ...common, id: `imported/${tag}`, displayName: `${name} (${facts.quantization}, CPU)`, parameters: facts.parameters, quantization: facts.quantization, engine, files: [], contextWindow: Math.min(trained, 4096), trainedContextWindow: trained, approxSizeBytes: 0, ...kvCacheFieldsOf(facts) };
   } else {
     const architecture = architectureOf(mlc!.config);
     const known = ctx.known.map((k) => k.entry);

@@ -101,6 +101,7 @@ describe('importing files', () => {
     // KV cache per token: 2 layers x 2 KV heads x (16 + 16), which sizes llama.cpp's cache at load.
     expect(ggufFacts).toMatchObject({ architecture: 'llama', quantization: 'F16', contextLength: 256, licence: 'llama3.2', baseModels: [derivativeBase], kvValuesPerToken: 128 });
     expect(entry.kvValuesPerToken).toBe(128);
+    expect(entry.kvHeadSizes).toEqual({ key: 16, value: 16 });
     expect(entry.licence.name).toBe('Llama 3.2 Community License Agreement');
     const manifest = await store.exportManifest(entry.id, 'hearth test');
     expect(manifest?.files).toEqual([expect.objectContaining({ path: 'my-fine-tune.gguf', sha256: sha256(bytes), size: bytes.length })]);
@@ -109,6 +110,13 @@ describe('importing files', () => {
     const moved = await other.importFiles([file('my-fine-tune.gguf', bytes), file('hearth-export.json', JSON.stringify(manifest))], host.url);
     if (!moved.ok) throw new Error(moved.error.message);
     expect(moved.value).toMatchObject({ matched: 'export-manifest', entry: { id: entry.id } });
+    // An export from before entries carried the KV cache's sizes gets them from the GGUF itself.
+    const older = structuredClone(manifest!);
+    delete older.entry.kvValuesPerToken;
+    delete older.entry.kvHeadSizes;
+    const fromOlder = await (await freshStore()).importFiles([file('my-fine-tune.gguf', bytes), file('hearth-export.json', JSON.stringify(older))], host.url);
+    if (!fromOlder.ok) throw new Error(fromOlder.error.message);
+    expect(fromOlder.value.entry).toMatchObject({ id: entry.id, kvValuesPerToken: 128, kvHeadSizes: { key: 16, value: 16 } });
     const tampered = structuredClone(manifest!);
     tampered.files[0].sha256 = 'f'.repeat(64);
     const third = await freshStore();
