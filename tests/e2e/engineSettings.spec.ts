@@ -10,7 +10,7 @@ test("llama.cpp's threads and the context window are settings: applied by a relo
   const settings = page.getByTestId('engine-settings');
   const threads = settings.getByLabel('CPU threads for llama.cpp', { exact: true });
   const window = settings.getByLabel('Context window', { exact: true });
-  await expect(window.locator('option').first()).toHaveText("The model's default (1,024 tokens for Tiny Llama GGUF)");
+  await expect(window.locator('option').first()).toHaveText("The model's default (1,024 tokens)");
   await threads.selectOption('1');
   await window.selectOption('512');
   // The loaded model still runs as it was loaded: the settings offer to reload it.

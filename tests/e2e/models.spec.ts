@@ -42,7 +42,7 @@ test('deleting the loaded model asks first, then unloads it, and the header says
   await expect(row).toContainText('in use');
   await row.getByRole('button', { name: /^Delete/ }).click();
   const dialog = page.getByTestId('delete-model-dialog');
-  await expect(dialog).toContainText('It is loaded now: it will be unloaded.');
+  await expect(dialog).toContainText('It is loaded now, and will be unloaded.');
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   await expect(row).toHaveAttribute('data-status', 'cached');
   await expect(engineStatus(page)).toHaveAttribute('data-state', 'ready');

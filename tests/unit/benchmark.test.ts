@@ -155,6 +155,11 @@ describe('benchmark chart', () => {
     expect(layout.height).toBeGreaterThan(ys.at(-1) ?? 0);
     expect(chartLayout(run(), 'timeToFirstTokenS').title).toContain('lower is better');
   });
+  it('says a model not yet reached is waiting while the run goes on, and not run once it was stopped', () => {
+    const waiting = { ...model('two'), status: 'skipped' as const, error: null };
+    expect(chartLayout(run({ status: 'running', models: [run().models[0], waiting] }), 'decodeTokensPerS').groups[1].note).toBe('Waiting for its turn');
+    expect(chartLayout(run({ status: 'stopped', models: [run().models[0], waiting] }), 'decodeTokensPerS').groups[1].note).toBe('Not run: the run was stopped first');
+  });
 
   it('exports a well-formed standalone SVG that escapes model names and carries the device and date', () => {
     const r = run();

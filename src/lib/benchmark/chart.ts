@@ -61,7 +61,7 @@ export function chartLayout(run: BenchmarkRun, metric: ChartMetric): ChartLayout
       y += chartRows.label + chartRows.bar + chartRows.barGap;
     }
     if (group.bars.length === 0) {
-      group.note = model.error ? `Did not load: ${model.error.title}` : 'Not run: the run was stopped first';
+      group.note = model.error ? `Did not load: ${model.error.title}` : run.status === 'running' ? 'Waiting for its turn' : 'Not run: the run was stopped first';
       y += chartRows.label + chartRows.barGap;
     }
     y += chartRows.groupGap;
