@@ -62,12 +62,12 @@ export async function measureAppReply(): Promise<AppRun> {
 /** The engine's figures of a reply, read from its stats line. */
 export function replyFigures(run: AppRun): { decodePerS: number; prefillPerS: number; firstTokenS: number; promptTokens: number; completionTokens: number; cachedTokens: number; streamTokensPerS: number } {
   const num = (re: RegExp): number => Number((re.exec(run.stats)?.[1] ?? '0').replace(/,/g, ''));
-  const completionTokens = num(/(\d+) completion tokens/);
+  const completionTokens = num(/([\d,]+) completion tokens/);
   return {
     decodePerS: num(/decode ([\d.]+) tok\/s/),
     prefillPerS: num(/prefill ([\d.]+) tok\/s/),
     firstTokenS: num(/([\d.]+) s to first token/),
-    promptTokens: num(/(\d+) prompt \+/),
+    promptTokens: num(/([\d,]+) prompt \+/),
     completionTokens,
     cachedTokens: num(/([\d,]+) of [\d,]+ prompt tokens from cache/),
     streamTokensPerS: completionTokens / (run.streamMs / 1000),

@@ -44,8 +44,8 @@ export function describeStats(stats: ReplyStats): string[] {
     ...(known(stats.prefillTokensPerS) ? [`prefill ${stats.prefillTokensPerS.toFixed(1)} tok/s`] : []),
     ...(known(stats.decodeTokensPerS) ? [`decode ${stats.decodeTokensPerS.toFixed(1)} tok/s`] : []),
     stats.promptTokens > 0
-      ? `${stats.promptTokens} prompt + ${stats.completionTokens} completion tokens`
-      : `${stats.completionTokens} completion tokens`,
+      ? `${count(stats.promptTokens)} prompt + ${count(stats.completionTokens)} completion tokens`
+      : `${count(stats.completionTokens)} completion tokens`,
     ...(stats.cachedPromptTokens !== undefined && stats.promptTokens > 0 ? [`${count(stats.cachedPromptTokens)} of ${count(stats.promptTokens)} prompt tokens from cache`] : []),
   ];
 }

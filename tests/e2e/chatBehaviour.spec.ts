@@ -95,9 +95,9 @@ async function watchEngineStatus(page: Page): Promise<() => Promise<string[]>> {
 /** The completion-token count a reply's stats show. */
 async function completionTokens(reply: ReturnType<typeof replies>): Promise<number> {
   const stats = await reply.getByTestId('reply-stats').innerText();
-  const match = /(\d+) completion tokens/.exec(stats);
+  const match = /([\d,]+) completion tokens/.exec(stats);
   expect(match, `stats: ${stats}`).not.toBeNull();
-  return Number(match?.[1]);
+  return Number(match?.[1].replace(/,/g, ''));
 }
 
 test.describe('chat behaviour with real tokens', () => {
@@ -523,7 +523,7 @@ test.describe('chat behaviour at the edges', () => {
     await expect(replies(page).last()).toHaveAttribute('data-status', 'interrupted');
     // A Stop that lands before the first token ends the reply empty, with no stats to report.
     const stoppedStats = await replies(page).last().getByTestId('reply-stats').innerText();
-    expect(Number(/(\d+) completion tokens/.exec(stoppedStats)?.[1] ?? 0)).toBeLessThan(limit);
+    expect(Number((/([\d,]+) completion tokens/.exec(stoppedStats)?.[1] ?? '0').replace(/,/g, ''))).toBeLessThan(limit);
     expect(await page.evaluate(() => (window as unknown as { __focusLog: string[] }).__focusLog)).toEqual(['BUTTON', 'BUTTON Stop', 'TEXTAREA']);
     // Focus is not lost with the Stop button: the next message can be typed right away.
     await expect(box).toBeFocused();

@@ -54,7 +54,7 @@ test('llama.cpp keeps the conversation in an exact f32 cache while it fits 256 M
   await waitForReply(page);
   await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
   await expect(lastReplyStats(page)).toContainText('on CPU, ');
-  await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · \d+ prompt \+ [1-9]\d* completion tokens/);
+  await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · [\d,]+ prompt \+ [1-9][\d,]* completion tokens/);
   await sendMessage(page, 'And then?');
   await waitForReply(page);
   await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
@@ -78,6 +78,6 @@ for (const [model, how, why] of [
     await sendMessage(page, 'Hello?');
     await waitForReply(page);
     await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
-    await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · \d+ prompt \+ [1-9]\d* completion tokens/);
+    await expect(lastReplyStats(page)).toContainText(/decode [\d.]+ tok\/s · [\d,]+ prompt \+ [1-9][\d,]* completion tokens/);
   });
 }

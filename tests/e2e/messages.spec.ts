@@ -8,7 +8,7 @@ function texts(page: Page): Promise<string[]> {
   return page.locator('article[data-role]').evaluateAll((as) => as.map((a) => (a.querySelector('[data-testid="message-body"]')?.textContent ?? '').trim()));
 }
 
-const completion = async (page: Page): Promise<number> => Number(/(\d+) completion tokens/.exec((await replies(page).last().getByTestId('reply-stats').textContent()) ?? '')?.[1] ?? -1);
+const completion = async (page: Page): Promise<number> => Number((/([\d,]+) completion tokens/.exec((await replies(page).last().getByTestId('reply-stats').textContent()) ?? '')?.[1] ?? '-1').replace(/,/g, ''));
 
 test('copy puts a message’s Markdown on the clipboard', async ({ page, host, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -6,11 +6,11 @@ import { expect, test, testModels } from './harness';
 /** The numbers of a reply's stats line: prompt and completion tokens, and how many prompt tokens came from the cache. */
 async function promptFigures(stats: Locator): Promise<{ prompt: number; completion: number; cached: number; of: number }> {
   const text = (await stats.textContent()) ?? '';
-  const prompt = /(\d+) prompt \+ (\d+) completion tokens/.exec(text);
+  const prompt = /([\d,]+) prompt \+ ([\d,]+) completion tokens/.exec(text);
   const cache = /([\d,]+) of ([\d,]+) prompt tokens from cache/.exec(text);
   if (!prompt || !cache) throw new Error(`no prompt or cache figures in "${text}"`);
   const n = (s: string): number => Number(s.replace(/,/g, ''));
-  return { prompt: Number(prompt[1]), completion: Number(prompt[2]), cached: n(cache[1]), of: n(cache[2]) };
+  return { prompt: n(prompt[1]), completion: n(prompt[2]), cached: n(cache[1]), of: n(cache[2]) };
 }
 
 /** The text of each message shown, in order. */
