@@ -6,6 +6,7 @@ import type { CatalogEntry } from '../../workers/shared/catalog';
 import { directExit, directLoad, directNoCache, directPrefillCurve, directReply, type DirectRun } from './wllamaDirect';
 import { conversationTurn, measureAppReply, replyFigures, type AppRun } from './appReply';
 import { benchKvCache, threeBLayersGguf, threeBLayersPath, type KvCacheBenchResult } from './kvCacheBench';
+import { median } from './median';
 
 const benchGguf = 'Bench-Llama-GGUF';
 const replyTokens = 500;
@@ -53,11 +54,6 @@ export interface ChatBenchResult {
   /** Past the f32 budget (the 3B at its default window): the 8-bit cache the app asks for against llama.cpp's defaults. */
   pastF32Budget: KvCacheBenchResult;
   aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 type LoadOptions = { threads: number | null; contextWindow: number };

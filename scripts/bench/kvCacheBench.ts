@@ -10,6 +10,7 @@ import { makeTinyLlamaGguf } from '../../tests/fixtures/gguf';
 import { builtinCatalog } from '../../workers/catalog/catalog';
 import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttention';
 import { directLoad, directPrefillCurve, directReply, directWholePrompt } from './wllamaDirect';
+import { median } from './median';
 
 /** Where the bench's direct page serves the GGUF. */
 export const threeBLayersPath = '/models/llama-3b-layers-f32.gguf';
@@ -33,11 +34,6 @@ export interface KvCacheBenchResult {
 /** The GGUF, generated (about 1 GB of f32 weights, a few seconds). */
 export function threeBLayersGguf(): Uint8Array {
   return makeTinyLlamaGguf({ seed: 33, nVocab: 8192, nEmbd: 3072, nLayer: 2, nHead: 24, nHeadKv: 8, nFf: 8192, nCtx: contextWindow });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** A fixed history of random words (the same every run: a seeded generator). */

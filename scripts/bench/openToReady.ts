@@ -5,13 +5,9 @@ import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { attentionFor, llamaCacheParams } from '../../workers/engine/llamaAttention';
 import { startWllamaPage } from '../../tests/fixtures/wllamaPage';
 import type { KvHeadSizes } from '../../workers/shared/catalog';
+import { median } from './median';
 
 const runs = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 export interface OpenToReadyResult {
   runs: { openToReadyMs: number; pageLoadMs: number; idbReadMs: number; engineLoadMs: number }[];

@@ -14,6 +14,7 @@ import { sampleMemory, type MemoryReport } from './memorySampler';
 import { cpuMeter } from './processes';
 import { baselineWorkerSource, type RawFile } from './rawBaselines';
 import { callStoreWorker, storeWorkerPath } from './storeClient';
+import { median } from './median';
 
 export const throttleBytesPerSecond = 40e6;
 
@@ -36,8 +37,6 @@ export interface Row {
   mbPerS: number;
   runsMs: number[];
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 interface OursRun {
   ms: number;

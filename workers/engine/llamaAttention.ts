@@ -78,7 +78,7 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
   const mib = Math.round(f32Bytes / 2 ** 20);
   if (f32Bytes > f32KvCacheBudgetBytes) {
     const partBlock = headSizes && [headSizes.key, headSizes.value].find((size) => size % q8BlockValues !== 0);
-    if (partBlock) return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: an 8-bit cache cannot hold this model (its attention heads are ${partBlock} values wide, not whole ${q8BlockValues}-value blocks of q8_0)` };
+    if (partBlock) return { cacheType: 'f16', flashAttention: 'auto', why: `f16, llama.cpp's default: an 8-bit cache cannot hold this model (${headsNotWholeBlocks(partBlock, q8BlockValues, 'q8_0')})` };
     // llama.cpp turns flash attention on for a quantized value cache ("enabling flash_attn since
     // it is required for quantized V cache"); the model details show what its log says.
     return {
@@ -88,6 +88,11 @@ export function attentionFor(device: 'cpu' | 'webgpu', kvValuesPerToken: number 
     };
   }
   return { cacheType: 'f32', flashAttention: 'off', why: 'f32 without flash attention: on the CPU, replies and short messages deep in a conversation come faster, for twice the memory' };
+}
+
+/** Why a quantized cache cannot hold a head, in the same words whether the header or llama.cpp's refusal says it. */
+export function headsNotWholeBlocks(headSize: number, blockValues: number, cacheType: string): string {
+  return `its attention heads are ${headSize} values wide, not whole ${blockValues}-value blocks of ${cacheType}`;
 }
 
 /**

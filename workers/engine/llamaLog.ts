@@ -1,4 +1,5 @@
 import type { ComputeDevice, KvCache } from '../shared/engineProtocol';
+import { headsNotWholeBlocks } from './llamaAttention';
 
 /**
  * Reads where llama.cpp put a model from its own load log, not from what was asked: wllama
@@ -102,7 +103,7 @@ const cacheTypeRefusal = /: [KV] cache type (\w+) with block size (\d+) does not
 export function readCacheTypeRefusal(lines: readonly string[]): string | null {
   for (const line of lines) {
     const m = cacheTypeRefusal.exec(line);
-    if (m) return `its attention heads are ${m[3]} values wide, not whole ${m[2]}-value blocks of ${m[1]}`;
+    if (m) return headsNotWholeBlocks(Number(m[3]), Number(m[2]), m[1]);
   }
   return null;
 }
