@@ -61,6 +61,10 @@ function printChat(chat: ChatBenchResult): void {
   for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.llamaPromptMs} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
   const noReuse = chat.conversation.withoutReuse;
   console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
+  const oneB = chat.conversation.on1BLayers;
+  console.log(`\nThe same conversations on ${oneB.shape}:\n| turn | prompt tokens | from cache | llama.cpp prompt, ms | engine first token, ms | send to first token, ms | decode tok/s |\n|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const t of oneB.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.llamaPromptMs} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
+  console.log(`Turn 8 / turn 1 first token on the 1B's layers: ${oneB.turn8VsTurn1}x (aim <= 1.5)\n`);
   const curve = chat.conversation.newTokensAtTurn8;
   console.log(`\n| new tokens after ${curve.cachedTokens} cached (llama.cpp alone) | prompt ms, as the app loads it (${chat.model.kvCache}) | prompt ms, llama.cpp's defaults (f16, flash attention auto) |\n|---:|---:|---:|`);
   for (const r of curve.rows) console.log(`| ${r.newTokens} | ${r.appMs} | ${r.defaultsMs} |`);

@@ -9,6 +9,9 @@ import { benchKvCache, threeBLayersGguf, threeBLayersPath, type KvCacheBenchResu
 import { median } from './median';
 
 const benchGguf = 'Bench-Llama-GGUF';
+/** Two layers of Llama 3.2 1B (BENCH_1B_LAYERS_SHAPE), the same vocabulary: the conversation again, at the real model's share of attention. */
+const oneBLayersGguf = 'Bench-Llama-1B-Layers-GGUF';
+const oneBLayersShape = '2 layers of Llama 3.2 1B (n_embd 2048, 32 heads, 8 KV heads of 64, n_ff 8192), vocabulary 32,000, f32';
 const replyTokens = 500;
 const runs = 3;
 /** The bench GGUF is generated with a 2048-token context; the catalog's default is 1024 (set in Settings, as a user would). */
@@ -40,6 +43,12 @@ export interface ChatBenchResult {
     turn8VsTurn1: number;
     /** The same conversations with each message sent the moment the reply before it ends. */
     backToBack: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
+    /**
+     * The same conversations (a pause between turns) in the app on two layers of Llama 3.2 1B:
+     * the bench GGUF's layers are 4x narrower, so attention over the history weighs ~5x more in
+     * them than in the real 1B.
+     */
+    on1BLayers: { shape: string; turns: TurnRow[]; turn8VsTurn1: number };
     /** The same turn-1 and turn-8 prompts on wllama directly with the prompt cache off. */
     withoutReuse: { turn1Ms: number; turn8Ms: number; turn8VsTurn1: number };
     /**
@@ -53,7 +62,7 @@ export interface ChatBenchResult {
   };
   /** Past the f32 budget (the 3B at its default window): the 8-bit cache the app asks for against llama.cpp's defaults. */
   pastF32Budget: KvCacheBenchResult;
-  aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean };
+  aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean; turn8AtMost15xTurn1On1BLayers: boolean };
 }
 
 type LoadOptions = { threads: number | null; contextWindow: number };
@@ -61,21 +70,21 @@ type LoadOptions = { threads: number | null; contextWindow: number };
 const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
 
 /**
- * Loads the bench GGUF with these engine settings, as a user demoing a device would: in
+ * Loads a GGUF (the bench GGUF unless told) with these engine settings, as a user demoing a device would: in
  * Settings, llama.cpp on the CPU, the threads and the context window; then the reload the
  * settings offer (or "Chat with this model" when nothing is loaded). Returns the threads
  * llama.cpp reports using.
  */
-async function loadWith(page: Page, options: LoadOptions): Promise<number> {
+async function loadWith(page: Page, options: LoadOptions, id = benchGguf): Promise<number> {
   await views(page).getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Run GGUF builds on', { exact: true }).selectOption('cpu');
   await page.getByLabel('CPU threads for llama.cpp', { exact: true }).selectOption(options.threads === null ? '' : String(options.threads));
   await page.getByLabel('Context window', { exact: true }).selectOption(String(options.contextWindow));
   const reload = page.getByTestId('reload-with-settings');
   if (await reload.isVisible()) await reload.click();
-  else if (!(await page.locator(`[data-testid="engine-status"][data-model-id="${benchGguf}"]`).isVisible())) {
+  else if (!(await page.locator(`[data-testid="engine-status"][data-model-id="${id}"]`).isVisible())) {
     await views(page).getByRole('link', { name: 'Models' }).click();
-    await page.locator(`li[data-model="${benchGguf}"]`).getByRole('button', { name: 'Chat with this model' }).click();
+    await page.locator(`li[data-model="${id}"]`).getByRole('button', { name: 'Chat with this model' }).click();
   }
   // Ready on the threads asked for (Automatic: every core up to 4, as cpuThreads).
   await page.waitForFunction(
@@ -85,8 +94,8 @@ async function loadWith(page: Page, options: LoadOptions): Promise<number> {
       const status = document.querySelector<HTMLElement>('[data-testid="engine-status"]');
       return status?.dataset.state === 'ready' && status.dataset.modelId === id && new RegExp(`CPU, ${expected} threads?\\b`).test(status.textContent ?? '');
     },
-    { id: benchGguf, threads: options.threads },
-    { timeout: 120_000 },
+    { id, threads: options.threads },
+    { timeout: 180_000 },
   );
   await views(page).getByRole('link', { name: 'Chat' }).click();
   return Number(/(\d+) thread/.exec((await page.getByTestId('engine-status').textContent()) ?? '')?.[1] ?? 1);
@@ -182,6 +191,30 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
   });
 }
 
+/**
+ * The pause-between-turns conversations on {@link oneBLayersGguf}: downloaded from the Models view
+ * (the download loads it, with the settings the bench GGUF has), then the bench GGUF loaded
+ * again, as part 3 opens the last model loaded.
+ */
+async function conversationsOn1BLayers(page: Page, threads: number): Promise<ChatBenchResult['conversation']['on1BLayers']> {
+  await views(page).getByRole('link', { name: 'Models' }).click();
+  const row = page.locator(`li[data-model="${oneBLayersGguf}"]`);
+  await row.getByRole('button', { name: /^Download/ }).click();
+  await acceptLicence(page);
+  await row.and(page.locator('[data-status="cached"]')).waitFor({ timeout: 300_000 });
+  await page.locator(`[data-testid="engine-status"][data-state="ready"][data-model-id="${oneBLayersGguf}"]`).waitFor({ timeout: 180_000 });
+  // The settings stay Automatic, as for the bench GGUF's conversations: the download loads with them.
+  const loadedThreads = await loadWith(page, { threads: null, contextWindow }, oneBLayersGguf);
+  if (loadedThreads !== threads) throw new Error(`${oneBLayersGguf} runs on ${loadedThreads} threads, the bench GGUF on ${threads}`);
+  const rows = await conversations(page, readingMs, { turn1: '', turn8: '' });
+  // "Reload with these settings" reloads the model in use, so the bench GGUF is chosen in Models first.
+  await views(page).getByRole('link', { name: 'Models' }).click();
+  await page.locator(`li[data-model="${benchGguf}"]`).getByRole('button', { name: 'Chat with this model' }).click();
+  await page.locator(`[data-testid="engine-status"][data-state="ready"][data-model-id="${benchGguf}"]`).waitFor({ timeout: 180_000 });
+  await loadWith(page, { threads: null, contextWindow });
+  return { shape: oneBLayersShape, turns: rows, turn8VsTurn1: +(rows[turns - 1].engineFirstTokenMs / rows[0].engineFirstTokenMs).toFixed(2) };
+}
+
 /** Part 2: a 500-token reply through the whole app against wllama driven directly, threads, and a growing conversation. */
 export async function benchChat(context: BrowserContext, page: Page, _hostUrl: string, ggufUrl: string, kv: Pick<CatalogEntry, 'kvValuesPerToken' | 'kvHeadSizes'>): Promise<ChatBenchResult> {
   // wllama directly gets what the app asks llama.cpp for on the CPU: the same KV cache and attention.
@@ -255,6 +288,7 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     directFiles.set(threeBLayersPath, threeBLayersGguf());
     const pastF32Budget = await benchKvCache(directPage, direct.url, threads);
     directFiles.clear();
+    const on1BLayers = await conversationsOn1BLayers(page, threads);
 
     const singleDirectDecode = median(single.direct.map((r) => r.decodePerS));
     const directDecode = median(results.map((r) => r.decodePerS));
@@ -270,9 +304,9 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
       direct: { firstTokenMs: Math.round(median(results.map((r) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
-      conversation: { turns: byTurn, turn8VsTurn1, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8, decodeAtTurn8 },
+      conversation: { turns: byTurn, turn8VsTurn1, on1BLayers, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8, decodeAtTurn8 },
       pastF32Budget,
-      aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5 },
+      aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5, turn8AtMost15xTurn1On1BLayers: on1BLayers.turn8VsTurn1 <= 1.5 },
     };
   } finally {
     await directPage.evaluate(directExit).catch(() => {});
