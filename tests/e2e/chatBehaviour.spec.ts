@@ -1,7 +1,7 @@
 import { Template } from '@huggingface/jinja';
 import type { Page } from '@playwright/test';
 import { LLAMA32_CHAT_TEMPLATE, PROGRAMMED_REPLY, PROGRAMMED_REPLY_WORDS } from '../fixtures/gguf';
-import { importConversation, openChatWith, replies, sendMessage, setChatNumber, waitForReply, withChatSettings } from './chatHarness';
+import { completionTokens, importConversation, longReplies, openChatWith, replies, sendMessage, setChatNumber, waitForReply, withChatSettings } from './chatHarness';
 import { engineStatus, expect, expectReady, openApp, test, testModels } from './harness';
 
 // Real tokens from the generated test GGUFs. The programmed model reads 256 tokens; the random
@@ -17,26 +17,6 @@ async function setMaxTokens(page: Page, n: number): Promise<void> {
 /** Sets the temperature; 0 makes the random model greedy, so its replies are repeatable. */
 async function setTemperature(page: Page, t: number): Promise<void> {
   await setChatNumber(page, 'Temperature', t);
-}
-
-/**
- * Long replies from the random model: greedy (its sampled replies can end on a stop token after
- * a couple of tokens) and as long as the app allows.
- */
-async function longReplies(page: Page): Promise<number> {
-  await setTemperature(page, 0);
-  const limit = await maxTokensLimit(page);
-  await setMaxTokens(page, limit);
-  return limit;
-}
-
-/** The largest "Max new tokens" the app allows for the loaded model. */
-async function maxTokensLimit(page: Page): Promise<number> {
-  let max = 0;
-  await withChatSettings(page, async () => {
-    max = Number(await page.getByLabel('Max new tokens', { exact: true }).getAttribute('max'));
-  });
-  return max;
 }
 
 /** Sets the system prompt as a user would. */
@@ -90,14 +70,6 @@ async function watchEngineStatus(page: Page): Promise<() => Promise<string[]>> {
     if (el) new MutationObserver(() => seen.push((el.textContent ?? '').trim())).observe(el, { subtree: true, childList: true, characterData: true });
   });
   return () => page.evaluate(() => (window as unknown as { __engineStatus: string[] }).__engineStatus);
-}
-
-/** The completion-token count a reply's stats show. */
-async function completionTokens(reply: ReturnType<typeof replies>): Promise<number> {
-  const stats = await reply.getByTestId('reply-stats').innerText();
-  const match = /([\d,]+) completion tokens/.exec(stats);
-  expect(match, `stats: ${stats}`).not.toBeNull();
-  return Number(match?.[1].replace(/,/g, ''));
 }
 
 test.describe('chat behaviour with real tokens', () => {
@@ -309,6 +281,7 @@ test.describe('chat behaviour at the edges', () => {
     // Every message is still displayed, in order.
     expect((await shownMessages(page)).map((m) => m.text)).toEqual(sent.flatMap((s) => [s, PROGRAMMED_REPLY]));
     // What the model read: the newest message, not the oldest; and it fit the window.
+    await page.getByTestId('raw-prompt-view').locator('summary').click();
     const raw = (await page.getByTestId('raw-prompt').textContent()) ?? '';
     expect(raw).not.toContain(sent[0]);
     expect(raw).toContain(`<|start_header_id|>user<|end_header_id|>\n\n${sent[3]}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n`);
@@ -445,54 +418,6 @@ test.describe('chat behaviour at the edges', () => {
     expect(consoleErrors).toEqual([]);
     expect(hostRequests).toEqual([]);
     expect(host.requests.map((r) => r.path)).toEqual([]);
-  });
-
-  test('the main thread only renders: no long tasks while replies stream', async ({ page, host, browser }, testInfo) => {
-    await page.addInitScript(() => {
-      const tasks: { start: number; duration: number }[] = [];
-      (window as unknown as { __longTasks: typeof tasks }).__longTasks = tasks;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    await openChatWith(page, host, testModels.gguf);
-    const limit = await longReplies(page);
-    // Let the page settle after loading, then watch only the chat.
-    await page.waitForTimeout(200);
-    const from = await page.evaluate(() => performance.now());
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-    let streamed = 0;
-    for (let i = 1; i <= 3; i++) {
-      await sendMessage(page, `Write a long answer, number ${i}`);
-      await waitForReply(page);
-      await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
-      streamed += await completionTokens(replies(page).last());
-    }
-    expect(streamed).toBe(3 * limit);
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-    const longTasks = await page.evaluate((t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= t0), from);
-
-    // The page's main thread: every task it ran while the replies streamed, with wall time (dur)
-    // and the CPU time the thread really spent (tdur), in microseconds.
-    type TraceEvent = { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } };
-    const main = new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`));
-    expect(tasks.length).toBeGreaterThan(100);
-    // Almost every task reports its CPU time; one cut by the end of tracing may not, and is then
-    // judged by its wall time.
-    expect(tasks.filter((t) => typeof t.tdur === 'number').length).toBeGreaterThan(tasks.length * 0.9);
-    const busy = tasks.filter((t) => (t.tdur ?? t.dur ?? 0) > 50_000).map((t) => ({ wallMs: (t.dur ?? 0) / 1000, cpuMs: (t.tdur ?? 0) / 1000 }));
-    const slowestCpuMs = Math.max(...tasks.map((t) => (t.tdur ?? 0) / 1000));
-    testInfo.annotations.push({ type: 'main thread', description: `${tasks.length} tasks, slowest ${slowestCpuMs.toFixed(1)} ms of CPU; PerformanceObserver long tasks (wall clock): ${JSON.stringify(longTasks)}` });
-    // No task of the page's own work reaches 50 ms. PerformanceObserver's long tasks are wall
-    // clock: on a loaded 2-core machine the engine's threads can preempt the main thread in the
-    // middle of a 1 ms task and make it "long" (seen: 101 ms wall, 6 ms CPU). They are reported
-    // above; the assertion is on what the main thread itself did.
-    expect(busy).toEqual([]);
-    for (const t of longTasks) {
-      const cpu = tasks.filter((task) => Math.abs((task.dur ?? 0) / 1000 - t.duration) < 2).map((task) => (task.tdur ?? 0) / 1000);
-      expect(cpu.length === 0 || Math.min(...cpu) < 50, `long task ${JSON.stringify(t)} used ${cpu.join(', ')} ms of CPU`).toBe(true);
-    }
   });
 
   test('every control has an accessible name, and sending and stopping work with the keyboard only', async ({ page, host }) => {

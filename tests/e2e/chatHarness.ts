@@ -85,6 +85,34 @@ export function kvCache(page: Page) {
   return page.getByTestId('model-panel').getByTestId('artifact-kv-cache');
 }
 
+/**
+ * Long replies from the random model: greedy (its sampled replies can end on a stop token after
+ * a couple of tokens) and as long as the app allows.
+ */
+export async function longReplies(page: Page): Promise<number> {
+  await setChatNumber(page, 'Temperature', 0);
+  const limit = await maxTokensLimit(page);
+  await setChatNumber(page, 'Max new tokens', limit);
+  return limit;
+}
+
+/** The largest "Max new tokens" the app allows for the loaded model. */
+async function maxTokensLimit(page: Page): Promise<number> {
+  let max = 0;
+  await withChatSettings(page, async () => {
+    max = Number(await page.getByLabel('Max new tokens', { exact: true }).getAttribute('max'));
+  });
+  return max;
+}
+
+/** The completion-token count a reply's stats show. */
+export async function completionTokens(reply: ReturnType<typeof replies>): Promise<number> {
+  const stats = await reply.getByTestId('reply-stats').innerText();
+  const match = /([\d,]+) completion tokens/.exec(stats);
+  expect(match, `stats: ${stats}`).not.toBeNull();
+  return Number(match?.[1].replace(/,/g, ''));
+}
+
 /** The stats line of the last reply. */
 export function lastReplyStats(page: Page) {
   return replies(page).last().getByTestId('reply-stats');
