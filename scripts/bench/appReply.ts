@@ -42,6 +42,13 @@ export async function measureAppReply(): Promise<AppRun> {
   await until(() => /completion tokens/.test(reply()?.querySelector('[data-testid="reply-stats"]')?.textContent ?? ''));
   const statsLine = reply()?.querySelector<HTMLElement>('[data-testid="reply-stats"]');
   const stats = statsLine?.textContent ?? '';
+  // The raw prompt is laid out only while its box is open: opened to read, then closed again.
+  const rawView = document.querySelector<HTMLDetailsElement>('[data-testid="raw-prompt-view"]');
+  const wasOpen = rawView?.open ?? false;
+  if (rawView) rawView.open = true;
+  if (rawView) await until(() => !!document.querySelector('[data-testid="raw-prompt"]'));
+  const prompt = document.querySelector('[data-testid="raw-prompt"]')?.textContent ?? null;
+  if (rawView) rawView.open = wasOpen;
   return {
     firstMs: firstAt - started,
     streamMs: endAt - firstAt,
@@ -55,7 +62,7 @@ export async function measureAppReply(): Promise<AppRun> {
         .filter((f) => f.start < t.start + t.duration && t.start < f.start + f.duration)
         .flatMap((f) => f.scripts.map((s) => `${s.invoker} ${s.source} ${s.ms}ms`)),
     })),
-    prompt: document.querySelector('[data-testid="raw-prompt"]')?.textContent ?? null,
+    prompt,
   };
 }
 
