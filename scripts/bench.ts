@@ -61,6 +61,10 @@ function printChat(chat: ChatBenchResult): void {
   for (const t of chat.conversation.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.llamaPromptMs} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
   const noReuse = chat.conversation.withoutReuse;
   console.log(`Turn 8 / turn 1 first token: ${chat.conversation.turn8VsTurn1}x with the cache (aim <= 1.5), ${chat.conversation.backToBack.turn8VsTurn1}x with each message sent the moment the reply ends; without it (wllama direct, cache_prompt off): ${noReuse.turn1Ms} -> ${noReuse.turn8Ms} ms = ${noReuse.turn8VsTurn1}x`);
+  const typed = chat.conversation.typed;
+  console.log(`\nThe same conversations with each message typed key by key (${typed.msPerChar} ms a character) and sent at the last key; llama.cpp reads it while it is typed:\n| turn | prompt tokens | from cache | llama.cpp prompt, ms | engine first token, ms | send to first token, ms | decode tok/s |\n|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const t of typed.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.llamaPromptMs} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);
+  console.log(`Turn 8 / turn 1 first token, typed: ${typed.turn8VsTurn1}x (aim <= 1.5)`);
   const oneB = chat.conversation.on1BLayers;
   console.log(`\nThe same conversations on ${oneB.shape}:\n| turn | prompt tokens | from cache | llama.cpp prompt, ms | engine first token, ms | send to first token, ms | decode tok/s |\n|---:|---:|---:|---:|---:|---:|---:|`);
   for (const t of oneB.turns) console.log(`| ${t.turn} | ${t.promptTokens} | ${t.cachedTokens} | ${t.llamaPromptMs} | ${t.engineFirstTokenMs} | ${t.sendToFirstTokenMs} | ${t.decodePerS} |`);

@@ -26,6 +26,11 @@ const conversationReplyTokens = 20;
  * are also run back to back (no pause), where the next prompt waits for that work.
  */
 const readingMs = 2000;
+/**
+ * Typing speed of the typed conversations, ms a character: ~40 characters a second, several
+ * times a fast typist's, so the model has less time to read ahead than in life.
+ */
+const typingMsPerChar = 25;
 
 type TurnRow = ChatBenchResult['conversation']['turns'][number];
 
@@ -43,6 +48,11 @@ export interface ChatBenchResult {
     turn8VsTurn1: number;
     /** The same conversations with each message sent the moment the reply before it ends. */
     backToBack: { turns: ChatBenchResult['conversation']['turns']; turn8VsTurn1: number };
+    /**
+     * The same conversations with each message typed key by key after the pause (the app has
+     * llama.cpp read the message while it is typed) and sent at the last key.
+     */
+    typed: { msPerChar: number; turns: TurnRow[]; turn8VsTurn1: number };
     /**
      * The same conversations (a pause between turns) in the app on two layers of Llama 3.2 1B:
      * the bench GGUF's layers are 4x narrower, so attention over the history weighs ~5x more in
@@ -62,7 +72,7 @@ export interface ChatBenchResult {
   };
   /** Past the f32 budget (the 3B at its default window): the 8-bit cache the app asks for against llama.cpp's defaults. */
   pastF32Budget: KvCacheBenchResult;
-  aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean; turn8AtMost15xTurn1On1BLayers: boolean };
+  aims: { atLeast095OfDirect: boolean; zeroLongTasksDuringReply: boolean; turn8AtMost15xTurn1: boolean; turn8AtMost15xTurn1Typed: boolean; turn8AtMost15xTurn1On1BLayers: boolean };
 }
 
 type LoadOptions = { threads: number | null; contextWindow: number };
@@ -158,15 +168,20 @@ async function directReplies(directPage: Page, args: { prompt: string; maxTokens
   return +median(rates).toFixed(1);
 }
 
-/** Three 8-turn conversations, `pauseMs` between a reply and the next message: each turn's medians. */
-async function conversations(page: Page, pauseMs: number, prompts: { turn1: string; turn8: string }): Promise<TurnRow[]> {
+/**
+ * Three 8-turn conversations, `pauseMs` between a reply and the next message, each message pasted
+ * whole (or typed key by key, `typed`) and sent at once: each turn's medians.
+ */
+async function conversations(page: Page, pauseMs: number, prompts: { turn1: string; turn8: string }, typed = false): Promise<TurnRow[]> {
   const all: TurnRow[][] = [];
   for (let run = 0; run < runs; run++) {
     await newGreedyChat(page, conversationReplyTokens);
     const rows: TurnRow[] = [];
     for (let turn = 1; turn <= turns; turn++) {
       if (turn > 1 && pauseMs) await page.waitForTimeout(pauseMs);
-      await page.getByLabel('Message', { exact: true }).fill(conversationTurn(run, turn));
+      const box = page.getByLabel('Message', { exact: true });
+      if (typed) await box.pressSequentially(conversationTurn(run, turn), { delay: typingMsPerChar });
+      else await box.fill(conversationTurn(run, turn));
       const reply = await page.evaluate(measureAppReply);
       const f = replyFigures(reply);
       const llamaPromptMs = f.prefillPerS ? Math.round(((f.promptTokens - f.cachedTokens) / f.prefillPerS) * 1000) : NaN;
@@ -270,6 +285,7 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
     const prompts: { turn1: string; turn8: string } = { turn1: '', turn8: '' };
     const byTurn = await conversations(page, readingMs, prompts);
     const backToBack = await conversations(page, 0, prompts);
+    const typedTurns = await conversations(page, readingMs, { turn1: '', turn8: '' }, true);
     const [noCache1, noCache8] = (await directPage.evaluate(directNoCache, { prompts: [prompts.turn1, prompts.turn8], runs })).map((ms) => Math.round(median(ms)));
     // What a next message costs llama.cpp at turn 8's length, by its length: a chat message is
     // 10-60 tokens, the bench's ~100.
@@ -304,9 +320,9 @@ export async function benchChat(context: BrowserContext, page: Page, _hostUrl: s
       direct: { firstTokenMs: Math.round(median(results.map((r) => r.firstTokenMs))), completionTokens: results[0].tokens, decodePerS: +directDecode.toFixed(1), streamTokensPerS: +directStream.toFixed(1) },
       ratios: { decodeAppVsDirect: decodeRatio, streamAppVsDirect: streamRatio, decodeAppVsDirectOneThread: +(threadRows[0].decodePerS / singleDirectDecode).toFixed(3) },
       threads: threadRows.map((t, i) => ({ ...t, directDecodePerS: +(i === 0 ? singleDirectDecode : directDecode).toFixed(1) })),
-      conversation: { turns: byTurn, turn8VsTurn1, on1BLayers, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8, decodeAtTurn8 },
+      conversation: { turns: byTurn, turn8VsTurn1, on1BLayers, backToBack: { turns: backToBack, turn8VsTurn1: ratio(backToBack) }, typed: { msPerChar: typingMsPerChar, turns: typedTurns, turn8VsTurn1: ratio(typedTurns) }, withoutReuse: { turn1Ms: noCache1, turn8Ms: noCache8, turn8VsTurn1: +(noCache8 / noCache1).toFixed(2) }, newTokensAtTurn8, decodeAtTurn8 },
       pastF32Budget,
-      aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5, turn8AtMost15xTurn1On1BLayers: on1BLayers.turn8VsTurn1 <= 1.5 },
+      aims: { atLeast095OfDirect: decodeRatio >= 0.95 && streamRatio >= 0.95, zeroLongTasksDuringReply: app.longTasks.length === 0, turn8AtMost15xTurn1: turn8VsTurn1 <= 1.5, turn8AtMost15xTurn1Typed: ratio(typedTurns) <= 1.5, turn8AtMost15xTurn1On1BLayers: on1BLayers.turn8VsTurn1 <= 1.5 },
     };
   } finally {
     await directPage.evaluate(directExit).catch(() => {});

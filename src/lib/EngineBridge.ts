@@ -54,6 +54,11 @@ export class EngineBridge {
     return this.#remote.formatPrompt(messages);
   }
 
+  /** Has the engine compute the prompt of the message being typed (`messages` end with it); true once computed. */
+  prepare(messages: EngineMessage[]): Promise<boolean> {
+    return this.#api?.prepare(messages) ?? Promise.resolve(false);
+  }
+
   /** Streams a reply as an async iterable of text pieces. */
   stream(messages: EngineMessage[], sampling: SamplingSettings, options: GenerateOptions = {}): ReplyStream {
     const queue: string[] = [];

@@ -11,6 +11,7 @@ import {
   editUser,
   engineMessages,
   finishReply,
+  newConversation,
   newId,
   regenerate,
   resumeReply,
@@ -26,6 +27,12 @@ import type { ConversationStore } from './ConversationStore.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
 export type { ContextUsage };
+
+/**
+ * How often, at most, the prompt of the message being typed is computed ahead while the user
+ * types: each time only the text added since is new to llama.cpp.
+ */
+const draftPrepareMs = 250;
 
 /** What the chat controller asks of the rest of the app. */
 export interface ChatHooks {
@@ -72,6 +79,10 @@ export class ChatSession {
   context = $state.raw<ContextUsage | null>(null);
   /** The engine-load options the loaded model was loaded with (to tell when settings changed since). */
   loadedWith = $state.raw<EngineLoadOptions | null>(null);
+  /** The message being typed whose prompt the engine has computed ahead (see `draftChanged`). */
+  preparedDraft = $state.raw<string | null>(null);
+  #draft = '';
+  #draftTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, hooks: ChatHooks = {}) {
     this.#engine = engine;
@@ -125,6 +136,7 @@ export class ChatSession {
 
   async #load(entry: CatalogEntry, options: EngineLoadOptions, request: number): Promise<boolean> {
     if (this.generating) await this.stop();
+    this.preparedDraft = null;
     const current = (): boolean => request === this.#request;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -193,6 +205,32 @@ export class ChatSession {
   async #conversationModel(stamp: ModelStamp): Promise<ConversationModel> {
     const files = await this.#store.verifiedFiles(stamp.id);
     return { ...stamp, hashes: Object.fromEntries(files.map((f) => [f.path, f.sha256])) };
+  }
+
+  /**
+   * The message being typed changed (or a reply ended with one in the box): the engine computes
+   * the prompt it would become, at most every `draftPrepareMs`, so Send waits only for what the
+   * model has not read yet. The open conversation's window fitting applies, as on Send.
+   */
+  draftChanged(text: string): void {
+    this.#draft = text;
+    if (this.#draftTimer) return;
+    this.#draftTimer = setTimeout(() => {
+      this.#draftTimer = null;
+      void this.#prepareDraft(this.#draft);
+    }, draftPrepareMs);
+  }
+
+  async #prepareDraft(text: string): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded || !this.ready || this.generating || !text.trim()) return;
+    // With no conversation open, the one Send would start (the default system prompt).
+    const open = this.#conversations.current ?? newConversation(this.defaultSettings(), null);
+    const c = appendUser(open, text);
+    const fitted = this.#budget.fit(c, engineMessages(c), loaded.contextWindow);
+    if (isPromptTooLong(fitted)) return;
+    const computed = await this.#engine.prepare(fitted.messages);
+    if (computed && this.#draft === text && this.loaded === loaded) this.preparedDraft = text;
   }
 
   /** Sends a message in the open conversation (starting one if none is open). */

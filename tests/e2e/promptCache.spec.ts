@@ -35,7 +35,6 @@ test('the second turn finds the whole first exchange in the cache, its reply inc
   await sendMessage(page, question);
   await waitForReply(page);
   const first = await promptFigures(lastReplyStats(page));
-  expect(first.cached).toBe(0);
   expect(first.of).toBe(first.prompt);
   expect(first.completion).toBeGreaterThan(0);
 
@@ -101,4 +100,47 @@ test('after the cache is settled, a continue, a next turn, a regenerate and an e
   await editFirstMessage(page, 'First question, rephrased');
   await waitForReply(page);
   expect(await texts(page)).toEqual(['First question, rephrased', PROGRAMMED_REPLY]);
+});
+
+/** Types a message and waits until the model has read it ahead (the composer says so), then sends it. */
+async function typeReadAheadAndSend(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await expect(page.locator('form.composer')).toHaveAttribute('data-prepared', 'true');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+}
+
+test('a message is read by the model while it is typed: Send computes only the turn’s closing tokens, and the reply is exact (real generation)', async ({ page, host }) => {
+  // The programmed model always says PROGRAMMED_REPLY: a wrong prompt or cache would show in the text.
+  await openChatWith(page, host, testModels.programmed);
+  // Room for three turns in its 256-token window: a reply is 15 tokens, and the window keeps the
+  // reply's allowance free (the default, 128, would leave the first turn out of the second prompt).
+  await setChatNumber(page, 'Max new tokens', 24);
+  // Llama 3's end of turn and assistant header (5 tokens), and the last token llama.cpp reads again.
+  const closing = 6;
+  const question = 'Tell me something about the sea, in a few words please.';
+  await typeReadAheadAndSend(page, question);
+  await waitForReply(page);
+  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY]);
+  const first = await promptFigures(lastReplyStats(page));
+  expect(first.cached).toBeGreaterThan(0);
+  expect(first.prompt - first.cached).toBeLessThanOrEqual(closing);
+
+  // The next turn: the exchange and the typed message, all read before Send.
+  await typeReadAheadAndSend(page, 'And what about the rivers that run into it?');
+  await waitForReply(page);
+  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY, 'And what about the rivers that run into it?', PROGRAMMED_REPLY]);
+  const second = await promptFigures(lastReplyStats(page));
+  expect(second.cached).toBeGreaterThan(first.prompt);
+  expect(second.prompt - second.cached).toBeLessThanOrEqual(closing);
+
+  // A draft read ahead, then changed (not extended) and sent at once: the reply is still exact.
+  const composer = page.getByLabel('Message', { exact: true });
+  await composer.fill('What colour is the water of the lake at dawn?');
+  await expect(page.locator('form.composer')).toHaveAttribute('data-prepared', 'true');
+  await sendMessage(page, 'What colour is the sky at dawn?');
+  await waitForReply(page);
+  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY, 'And what about the rivers that run into it?', PROGRAMMED_REPLY, 'What colour is the sky at dawn?', PROGRAMMED_REPLY]);
+  const third = await promptFigures(lastReplyStats(page));
+  // The second exchange and the words the two drafts share were read before.
+  expect(third.cached).toBeGreaterThan(second.prompt);
 });

@@ -2,7 +2,7 @@ import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { LLAMA32_CHAT_TEMPLATE } from '../fixtures/gguf';
 import type { EngineMessage } from '../../workers/shared/chat';
-import { CacheSettler, exchangeAfterReply, settleDecision } from '../../workers/engine/llamaCacheSettle';
+import { CacheSettler, exchangeAfterReply, promptUpToLastMessage, settleDecision } from '../../workers/engine/llamaCacheSettle';
 
 // The bench and test GGUFs carry Llama 3.2's own chat template; rendered the way the engine does.
 const template = new Template(LLAMA32_CHAT_TEMPLATE);
@@ -56,6 +56,30 @@ describe('settleDecision', () => {
   });
 });
 
+describe('promptUpToLastMessage', () => {
+  const renderTurn = (messages: EngineMessage[]): string => render(messages, false);
+
+  it('gives the prompt of a message being typed up to its last character, a prefix of the prompt Send makes', () => {
+    const exchange = [...history, { role: 'assistant' as const, content: reply }];
+    const draft = promptUpToLastMessage(renderTurn, [...exchange, { role: 'user', content: 'And the sky' }]);
+    expect(draft?.endsWith('<|start_header_id|>user<|end_header_id|>\n\nAnd the sky')).toBe(true);
+    const sent = render([...exchange, { role: 'user', content: 'And the sky?' }], true);
+    expect(settleDecision(draft ?? '', sent)).toBe('wait');
+    // And it begins with the exchange settled after the reply, so it waits for that work.
+    expect(settleDecision(render(exchange, false), draft ?? '')).toBe('wait');
+  });
+
+  it('ends a partial reply inside its turn (Continue)', () => {
+    const partial = promptUpToLastMessage(renderTurn, [...history, { role: 'assistant', content: 'The sea' }]);
+    expect(partial?.endsWith('<|start_header_id|>assistant<|end_header_id|>\n\nThe sea')).toBe(true);
+  });
+
+  it('is null for no messages, or a template that drops the text', () => {
+    expect(promptUpToLastMessage(renderTurn, [])).toBeNull();
+    expect(promptUpToLastMessage(() => 'fixed', history)).toBeNull();
+  });
+});
+
 describe('CacheSettler', () => {
   /** A settle run that ends when told to, or when aborted; records how each ended. */
   function controlledRuns() {
@@ -71,6 +95,8 @@ describe('CacheSettler', () => {
     };
     return { runs, run };
   }
+  /** Lets queued settles start (each waits for the ones before it to end). */
+  const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
   it('makes a prompt that begins with the settled text wait for it to finish', async () => {
     const { runs, run } = controlledRuns();
@@ -78,7 +104,7 @@ describe('CacheSettler', () => {
     settler.start('A: hi.<eot>');
     let through = false;
     const waiting = settler.before('A: hi.<eot>B: and?').then(() => (through = true));
-    await Promise.resolve();
+    await tick();
     expect(through).toBe(false);
     runs[0].finish();
     await waiting;
@@ -88,19 +114,81 @@ describe('CacheSettler', () => {
   it('cancels a settle the prompt does not begin with, and lets the prompt through at once', async () => {
     const { runs, run } = controlledRuns();
     const settler = new CacheSettler(run);
-    settler.start('A: hi.<eot>');
+    const started = settler.start('A: hi.<eot>');
+    await tick();
     await settler.before('A: hello');
     expect(await runs[0].ended).toBe('aborted');
+    expect(await started).toBe(false);
   });
 
   it('cancels the settle before a new one, and on stop; a failed settle is never thrown', async () => {
     const { runs, run } = controlledRuns();
     const settler = new CacheSettler(run);
-    settler.start('one');
-    settler.start('two');
+    const one = settler.start('one');
+    await tick();
+    const two = settler.start('two');
     expect(await runs[0].ended).toBe('aborted');
+    expect(await one).toBe(false);
+    await tick();
     await settler.stop();
     expect(await runs[1].ended).toBe('aborted');
+    expect(await two).toBe(false);
     await expect(settler.before('anything')).resolves.toBeUndefined();
+  });
+
+  it('computes a text that extends the one being settled after it, without cancelling it (a growing draft)', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    const exchange = settler.start('A: hi.<eot>');
+    const draft = settler.start('A: hi.<eot>B: and the');
+    await tick();
+    expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>']);
+    runs[0].finish();
+    expect(await exchange).toBe(true);
+    await tick();
+    expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>', 'A: hi.<eot>B: and the']);
+    runs[1].finish();
+    expect(await draft).toBe(true);
+  });
+
+  it('does not compute the same text twice', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    const first = settler.start('A: hi.<eot>B: and');
+    const again = settler.start('A: hi.<eot>B: and');
+    await tick();
+    runs[0].finish();
+    expect(await first).toBe(true);
+    expect(await again).toBe(true);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('before a prompt, keeps and waits for the settles it begins with and cancels the draft it does not', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    const exchange = settler.start('A: hi.<eot>');
+    const draft = settler.start('A: hi.<eot>B: and the sea');
+    let through = false;
+    const waiting = settler.before('A: hi.<eot>B: and the sky?').then(() => (through = true));
+    await tick();
+    expect(through).toBe(false);
+    runs[0].finish();
+    await waiting;
+    expect(await exchange).toBe(true);
+    expect(await draft).toBe(false);
+    // The cancelled draft never reached llama.cpp.
+    expect(runs).toHaveLength(1);
+  });
+
+  it('a draft edited (not extended) cancels the draft before it and is computed alone', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler(run);
+    const before = settler.start('B: and the sea');
+    const edited = settler.start('B: and the sky');
+    expect(await before).toBe(false);
+    await tick();
+    expect(runs.map((r) => r.text)).toEqual(['B: and the sky']);
+    runs.at(-1)?.finish();
+    expect(await edited).toBe(true);
   });
 });

@@ -150,6 +150,16 @@ export const engineApi = {
     }
   },
 
+  /**
+   * Computes the prompt the message being typed would become (`messages` end with it), so Send
+   * computes only what follows it. True once computed; false when the engine cannot, a reply is
+   * being generated, or a newer draft or a prompt replaced it. Never an error: it is only a cache.
+   */
+  async prepare(messages: EngineMessage[]): Promise<boolean> {
+    if (!engine?.prepare || generation) return false;
+    return engine.prepare(messages).catch(() => false);
+  },
+
   /** Stops the reply being generated; what was generated is kept by the page. */
   interrupt(): void {
     generation?.abort();

@@ -18,6 +18,12 @@ import type { EngineMessage } from '../shared/chat';
  * tokenizes every prompt in full and keeps its cache by tokens, so a prompt is never wrong
  * because of this: a prompt that does not begin with the settled text (a regenerate, an edit, a
  * continue, a window shift) cancels the settle and llama.cpp reuses what prefix matches.
+ *
+ * The message being typed is settled too: while the user types, the engine has llama.cpp compute
+ * the prompt the draft would become, up to the draft's last character (`promptUpToLastMessage`),
+ * so on Send only the template's few closing tokens and the last word are left to compute. Each
+ * draft begins with the exchange settled before it and, as the user types on, with the draft
+ * before it: such a text waits for the work it extends instead of cancelling it.
  */
 
 /**
@@ -44,44 +50,74 @@ export function settleDecision(settling: string, prompt: string): 'wait' | 'canc
 export type SettleRun = (text: string, signal: AbortSignal) => Promise<void>;
 
 /**
- * Runs at most one settle at a time, and puts each prompt after it or cancels it, by
- * `settleDecision`. A settle that fails is only a missed cache hit: it is never reported.
+ * The text a conversation renders to up to the end of its last message's content, before
+ * whatever the template closes a turn with (a marker finds that point for any template). Null
+ * when the template drops the marker.
+ */
+export function promptUpToLastMessage(render: (messages: EngineMessage[]) => string, messages: EngineMessage[]): string | null {
+  const last = messages.at(-1);
+  if (!last) return null;
+  const marker = '\u0001hearth-end\u0001';
+  const text = render([...messages.slice(0, -1), { ...last, content: last.content + marker }]);
+  const at = text.indexOf(marker);
+  return at >= 0 ? text.slice(0, at) : null;
+}
+
+/**
+ * Runs settles one after another, each text beginning with the one before it, and puts each
+ * prompt after the ones it begins with and cancels the others (`settleDecision`). A settle that
+ * fails is only a missed cache hit: it is never reported.
  */
 export class CacheSettler {
   readonly #run: SettleRun;
-  #running: { text: string; controller: AbortController; done: Promise<void> } | null = null;
+  /** The settles queued or running, oldest first; each text begins with the one before it. */
+  #chain: { text: string; controller: AbortController; result: Promise<boolean> }[] = [];
+  /** Ends when every settle started so far has ended (finished or aborted). */
+  #idle: Promise<unknown> = Promise.resolve();
 
   constructor(run: SettleRun) {
     this.#run = run;
   }
 
-  /** Starts settling this text (the exchange a reply just closed), cancelling any settle before it. */
-  start(text: string): void {
-    this.#running?.controller.abort();
+  /**
+   * Starts settling this text after the settles it begins with, cancelling the others. Resolves
+   * true once llama.cpp has computed it, false when it was cancelled or failed.
+   */
+  start(text: string): Promise<boolean> {
+    this.#keepPrefixesOf(text);
+    const last = this.#chain.at(-1);
+    if (last?.text === text) return last.result;
     const controller = new AbortController();
-    const running = {
-      text,
-      controller,
-      done: this.#run(text, controller.signal)
-        .catch(() => {})
-        .finally(() => {
-          if (this.#running === running) this.#running = null;
-        }),
-    };
-    this.#running = running;
+    const result = this.#idle
+      .then(async () => {
+        if (controller.signal.aborted) return false;
+        await this.#run(text, controller.signal);
+        return !controller.signal.aborted;
+      })
+      .catch(() => false)
+      .finally(() => {
+        this.#chain = this.#chain.filter((l) => l.controller !== controller);
+      });
+    this.#chain.push({ text, controller, result });
+    this.#idle = result;
+    return result;
   }
 
-  /** Before a prompt reaches llama.cpp: waits for the settle it begins with, or cancels one it does not. */
+  /** Before a prompt reaches llama.cpp: waits for the settles it begins with, cancels the others. */
   async before(prompt: string): Promise<void> {
-    const running = this.#running;
-    if (!running) return;
-    if (settleDecision(running.text, prompt) === 'cancel') running.controller.abort();
-    await running.done;
+    this.#keepPrefixesOf(prompt);
+    await this.#idle;
   }
 
-  /** Cancels any settle and waits until llama.cpp is free (before unloading the model). */
+  /** Cancels every settle and waits until llama.cpp is free (before unloading the model). */
   async stop(): Promise<void> {
-    this.#running?.controller.abort();
-    await this.#running?.done;
+    for (const link of this.#chain) link.controller.abort();
+    this.#chain = [];
+    await this.#idle;
+  }
+
+  #keepPrefixesOf(text: string): void {
+    for (const link of this.#chain) if (settleDecision(link.text, text) === 'cancel') link.controller.abort();
+    this.#chain = this.#chain.filter((l) => !l.controller.signal.aborted);
   }
 }

@@ -8,5 +8,10 @@ export interface ChatEngine {
   formatPrompt(messages: EngineMessage[], options?: GenerateOptions): Promise<RawPrompt>;
   /** Streams a reply; `onText` gets each new piece. Resolves when the reply ends (also on abort). */
   generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options?: GenerateOptions): Promise<ReplyResult>;
+  /**
+   * Computes the prompt a message being typed would become (`messages` end with it) while the
+   * user types; true once computed. Engines that cannot compute a prompt ahead leave it out.
+   */
+  prepare?(messages: EngineMessage[]): Promise<boolean>;
   unload(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
-import { CacheSettler, exchangeAfterReply } from './llamaCacheSettle';
+import { CacheSettler, exchangeAfterReply, promptUpToLastMessage } from './llamaCacheSettle';
 import { attentionFor, defaultsAfterRefusal, llamaCacheParams, type LlamaAttentionChoice } from './llamaAttention';
 import { LlamaLog, readCacheTypeRefusal, readKvCache, readPlacement } from './llamaLog';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
@@ -51,6 +51,8 @@ export class WllamaEngine implements ChatEngine {
   readonly #settler: CacheSettler;
   /** Counts generations, so only the latest one settles the cache after it. */
   #generations = 0;
+  /** A reply is being generated (a draft is not settled then: llama.cpp runs one thing at a time). */
+  #generating = false;
 
   private constructor(wllama: Wllama, log: LlamaLog, template: string, loaded: LoadedModel) {
     this.#wllama = wllama;
@@ -162,17 +164,27 @@ export class WllamaEngine implements ChatEngine {
     const addedTokens = this.#addsBos ? ['<|begin_of_text|>'] : [];
     const last = messages.at(-1);
     if (!options.continueLast || last?.role !== 'assistant') return { text: render(messages, true), addedTokens, tokens: null };
-    // Continuing: the prompt ends inside the partial reply, before whatever the template closes
-    // a turn with. A marker finds that point for any template.
-    const marker = '\u0001hearth-continue\u0001';
-    const text = render([...messages.slice(0, -1), { ...last, content: last.content + marker }], false);
-    const at = text.indexOf(marker);
-    return { text: at >= 0 ? text.slice(0, at) : render(messages, true), addedTokens, tokens: null };
+    // Continuing: the prompt ends inside the partial reply, before whatever the template closes a turn with.
+    return { text: promptUpToLastMessage((list) => render(list, false), messages) ?? render(messages, true), addedTokens, tokens: null };
+  }
+
+  /**
+   * Has llama.cpp compute the prompt a message being typed would become (`messages` end with it),
+   * so Send computes only what follows; resolves true once computed (see llamaCacheSettle.ts).
+   * Nothing while a reply is being generated.
+   */
+  async prepare(messages: EngineMessage[]): Promise<boolean> {
+    const last = messages.at(-1);
+    if (this.#generating || last?.role !== 'user') return false;
+    // Llama 3's template trims a message, so a trailing space would end the prefix early.
+    const text = promptUpToLastMessage((list) => this.#render(list, false), [...messages.slice(0, -1), { ...last, content: last.content.trimEnd() }]);
+    return text ? this.#settler.start(text) : false;
   }
 
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
     const prompt = await this.formatPrompt(messages, options);
     const generation = ++this.#generations;
+    this.#generating = true;
     const started = performance.now();
     // Counted in the time to first token: a prompt that waits here waits for its own prefix.
     await this.#settler.before(prompt.text);
@@ -219,6 +231,8 @@ export class WllamaEngine implements ChatEngine {
     } catch (error) {
       if (!signal.aborted && !(error instanceof Error && error.name === 'AbortError')) throw this.#explain(error);
       finishReason = 'abort';
+    } finally {
+      if (generation === this.#generations) this.#generating = false;
     }
     const endedAt = performance.now();
     // A stopped reply is kept by the page too; an older generation that ends late settles nothing.
