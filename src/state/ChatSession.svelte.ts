@@ -20,6 +20,7 @@ import {
   type ConversationModel,
   type ConversationSettings,
 } from '../lib/conversation';
+import { DraftReadAhead, type Draft } from '../lib/draftReadAhead';
 import type { EngineBridge } from '../lib/EngineBridge';
 import type { StoreBridge } from '../lib/StoreBridge';
 import { measureTemplate } from '../lib/templateShape';
@@ -27,12 +28,6 @@ import type { ConversationStore } from './ConversationStore.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
 export type { ContextUsage };
-
-/**
- * How often, at most, the prompt of the message being typed is computed ahead while the user
- * types: each time only the text added since is new to llama.cpp.
- */
-const draftPrepareMs = 250;
 
 /** What the chat controller asks of the rest of the app. */
 export interface ChatHooks {
@@ -79,10 +74,12 @@ export class ChatSession {
   context = $state.raw<ContextUsage | null>(null);
   /** The engine-load options the loaded model was loaded with (to tell when settings changed since). */
   loadedWith = $state.raw<EngineLoadOptions | null>(null);
-  /** The message being typed whose prompt the engine has computed ahead (see `draftChanged`). */
-  preparedDraft = $state.raw<string | null>(null);
-  #draft = '';
-  #draftTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The message being typed that the engine has read ahead, and in which conversation (see `draftTyped`). */
+  draftRead = $state.raw<Draft | null>(null);
+  readonly #readAhead = new DraftReadAhead(
+    (draft) => this.#readDraft(draft),
+    (draft) => (this.draftRead = draft),
+  );
 
   constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, hooks: ChatHooks = {}) {
     this.#engine = engine;
@@ -136,7 +133,7 @@ export class ChatSession {
 
   async #load(entry: CatalogEntry, options: EngineLoadOptions, request: number): Promise<boolean> {
     if (this.generating) await this.stop();
-    this.preparedDraft = null;
+    this.#readAhead.forget();
     const current = (): boolean => request === this.#request;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -177,6 +174,7 @@ export class ChatSession {
   async unload(notice: string | null = null): Promise<void> {
     this.#request++;
     if (this.generating) await this.stop();
+    this.#readAhead.forget();
     await this.#engine.unload();
     this.loaded = null;
     this.loadedEntry = null;
@@ -208,29 +206,24 @@ export class ChatSession {
   }
 
   /**
-   * The message being typed changed (or a reply ended with one in the box): the engine computes
-   * the prompt it would become, at most every `draftPrepareMs`, so Send waits only for what the
-   * model has not read yet. The open conversation's window fitting applies, as on Send.
+   * The user typed in the message box (or the model became free with text in it): an engine that
+   * reads ahead (`LoadedModel.readsAhead`) reads the prompt the message would become, so Send
+   * waits only for what it has not read yet (see DraftReadAhead).
    */
-  draftChanged(text: string): void {
-    this.#draft = text;
-    if (this.#draftTimer) return;
-    this.#draftTimer = setTimeout(() => {
-      this.#draftTimer = null;
-      void this.#prepareDraft(this.#draft);
-    }, draftPrepareMs);
+  draftTyped(text: string): void {
+    if (this.loaded?.readsAhead) this.#readAhead.typed({ key: this.#conversations.current?.id ?? 'new', text });
   }
 
-  async #prepareDraft(text: string): Promise<void> {
+  async #readDraft(draft: Draft): Promise<boolean> {
     const loaded = this.loaded;
-    if (!loaded || !this.ready || this.generating || !text.trim()) return;
-    // With no conversation open, the one Send would start (the default system prompt).
-    const open = this.#conversations.current ?? newConversation(this.defaultSettings(), null);
-    const c = appendUser(open, text);
+    const open = this.#conversations.current;
+    if (!loaded?.readsAhead || !this.ready || this.generating || draft.key !== (open?.id ?? 'new')) return false;
+    // With no conversation open, the one Send would start (its default settings: no system prompt).
+    const c = appendUser(open ?? newConversation(this.defaultSettings(), null), draft.text);
+    // Fitted to the window as on Send, so the text read is the one Send's prompt begins with.
     const fitted = this.#budget.fit(c, engineMessages(c), loaded.contextWindow);
-    if (isPromptTooLong(fitted)) return;
-    const computed = await this.#engine.prepare(fitted.messages);
-    if (computed && this.#draft === text && this.loaded === loaded) this.preparedDraft = text;
+    if (isPromptTooLong(fitted)) return false;
+    return (await this.#engine.prepare(fitted.messages)) && this.loaded === loaded;
   }
 
   /** Sends a message in the open conversation (starting one if none is open). */
@@ -313,6 +306,8 @@ export class ChatSession {
   async #generate(stamp: ModelStamp, c: Conversation, id: string, options: GenerateOptions = {}): Promise<void> {
     this.generating = true;
     this.error = null;
+    // The prompt takes llama.cpp's cache from whatever draft it read.
+    this.#readAhead.forget();
     try {
       if (this.#stopRequested) {
         this.#conversations.update((conv) => finishReply(conv, id, 'interrupted'));

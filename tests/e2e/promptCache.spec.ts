@@ -102,12 +102,25 @@ test('after the cache is settled, a continue, a next turn, a regenerate and an e
   expect(await texts(page)).toEqual(['First question, rephrased', PROGRAMMED_REPLY]);
 });
 
-/** Types a message and waits until the model has read it ahead (the composer says so), then sends it. */
-async function typeReadAheadAndSend(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message', { exact: true }).fill(text);
+/** The composer says the model has read the message in the box. */
+async function expectReadAhead(page: Page): Promise<void> {
   await expect(page.locator('form.composer')).toHaveAttribute('data-prepared', 'true');
-  await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
+
+/**
+ * Puts `text` in the box and sends it in the same moment, as a paste and Enter would, so nothing
+ * of it is read ahead (the read-ahead waits a quarter second).
+ */
+async function pasteAndSend(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).evaluate((box: HTMLTextAreaElement, value) => {
+    box.value = value;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    box.form?.requestSubmit();
+  }, text);
+}
+
+// Llama 3's end of turn and assistant header (5 tokens), and the last token llama.cpp reads again.
+const closingTokens = 6;
 
 test('a message is read by the model while it is typed: Send computes only the turn’s closing tokens, and the reply is exact (real generation)', async ({ page, host }) => {
   // The programmed model always says PROGRAMMED_REPLY: a wrong prompt or cache would show in the text.
@@ -115,32 +128,56 @@ test('a message is read by the model while it is typed: Send computes only the t
   // Room for three turns in its 256-token window: a reply is 15 tokens, and the window keeps the
   // reply's allowance free (the default, 128, would leave the first turn out of the second prompt).
   await setChatNumber(page, 'Max new tokens', 24);
-  // Llama 3's end of turn and assistant header (5 tokens), and the last token llama.cpp reads again.
-  const closing = 6;
+  const box = page.getByLabel('Message', { exact: true });
   const question = 'Tell me something about the sea, in a few words please.';
-  await typeReadAheadAndSend(page, question);
+  await box.pressSequentially(question, { delay: 15 });
+  await expectReadAhead(page);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await waitForReply(page);
   expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY]);
   const first = await promptFigures(lastReplyStats(page));
   expect(first.cached).toBeGreaterThan(0);
-  expect(first.prompt - first.cached).toBeLessThanOrEqual(closing);
+  expect(first.prompt - first.cached).toBeLessThanOrEqual(closingTokens);
 
-  // The next turn: the exchange and the typed message, all read before Send.
-  await typeReadAheadAndSend(page, 'And what about the rivers that run into it?');
+  // Typed key by key while the exchange is settled, and sent at the last key: the drafts read
+  // meanwhile and the settled exchange are all the prompt begins with.
+  const next = 'And what about the rivers that run into it?';
+  await box.pressSequentially(next, { delay: 15 });
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await waitForReply(page);
-  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY, 'And what about the rivers that run into it?', PROGRAMMED_REPLY]);
+  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY, next, PROGRAMMED_REPLY]);
   const second = await promptFigures(lastReplyStats(page));
-  expect(second.cached).toBeGreaterThan(first.prompt);
-  expect(second.prompt - second.cached).toBeLessThanOrEqual(closing);
+  expect(second.cached).toBeGreaterThan(first.prompt + first.completion);
 
-  // A draft read ahead, then changed (not extended) and sent at once: the reply is still exact.
-  const composer = page.getByLabel('Message', { exact: true });
-  await composer.fill('What colour is the water of the lake at dawn?');
-  await expect(page.locator('form.composer')).toHaveAttribute('data-prepared', 'true');
-  await sendMessage(page, 'What colour is the sky at dawn?');
+  // A draft read ahead, then replaced and sent at once: the reply is still exact.
+  await box.fill('What colour is the water of the lake at dawn?');
+  await expectReadAhead(page);
+  await pasteAndSend(page, 'What colour is the sky at dawn?');
   await waitForReply(page);
-  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY, 'And what about the rivers that run into it?', PROGRAMMED_REPLY, 'What colour is the sky at dawn?', PROGRAMMED_REPLY]);
+  expect(await texts(page)).toEqual([question, PROGRAMMED_REPLY, next, PROGRAMMED_REPLY, 'What colour is the sky at dawn?', PROGRAMMED_REPLY]);
   const third = await promptFigures(lastReplyStats(page));
   // The second exchange and the words the two drafts share were read before.
   expect(third.cached).toBeGreaterThan(second.prompt);
+});
+
+test('a paragraph deleted from a message read ahead is not in what the model reads: the text after it is computed again, not moved from the cache (real generation)', async ({ page, host }) => {
+  await openChatWith(page, host, testModels.programmed);
+  await setChatNumber(page, 'Max new tokens', 24);
+  // Plain words: this vocabulary has no token longer than two of their characters.
+  const paragraph = (words: string[], length: number): string => Array.from({ length }, (_, i) => words[i % words.length]).join(' ');
+  const kept = paragraph(['sea', 'wave', 'salt'], 6);
+  const deleted = paragraph(['bread', 'flour', 'oven'], 6);
+  const after = paragraph(['river', 'bridge', 'stone', 'mill', 'bank'], 26);
+  // At least 64 tokens: a run llama.cpp would move from its cache (cacheReuseChunk).
+  expect(after.length).toBeGreaterThanOrEqual(2 * 64);
+  await page.getByLabel('Message', { exact: true }).fill(`${kept}\n\n${deleted}\n\n${after}`);
+  await expectReadAhead(page);
+  // The middle paragraph deleted and the message sent at once.
+  await pasteAndSend(page, `${kept}\n\n${after}`);
+  await waitForReply(page);
+  await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
+  const sent = await promptFigures(lastReplyStats(page));
+  // llama.cpp would have moved the last paragraph's cache (computed with the deleted one in view)
+  // into place; it is computed again instead.
+  expect(sent.prompt - sent.cached).toBeGreaterThanOrEqual(64);
 });

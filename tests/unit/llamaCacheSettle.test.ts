@@ -2,7 +2,7 @@ import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { LLAMA32_CHAT_TEMPLATE } from '../fixtures/gguf';
 import type { EngineMessage } from '../../workers/shared/chat';
-import { CacheSettler, exchangeAfterReply, promptUpToLastMessage, settleDecision } from '../../workers/engine/llamaCacheSettle';
+import { CacheSettler, draftPrompt, exchangeAfterReply, promptUpToLastMessage, settleDecision } from '../../workers/engine/llamaCacheSettle';
 
 // The bench and test GGUFs carry Llama 3.2's own chat template; rendered the way the engine does.
 const template = new Template(LLAMA32_CHAT_TEMPLATE);
@@ -80,11 +80,29 @@ describe('promptUpToLastMessage', () => {
   });
 });
 
+describe('draftPrompt', () => {
+  const renderTurn = (messages: EngineMessage[]): string => render(messages, false);
+
+  it('ends at the draft’s last character, whatever white space follows it, so Send’s prompt begins with it', () => {
+    for (const typed of ['And the sky ', 'And the sky\n', 'And the sky']) {
+      const draft = draftPrompt(renderTurn, [...history, { role: 'user', content: typed }]);
+      expect(draft?.endsWith('<|start_header_id|>user<|end_header_id|>\n\nAnd the sky')).toBe(true);
+      expect(settleDecision(draft ?? '', render([...history, { role: 'user', content: `${typed}?` }], true))).toBe('wait');
+    }
+  });
+
+  it('is null for an empty draft, or when the last message is not the user’s', () => {
+    expect(draftPrompt(renderTurn, [...history, { role: 'user', content: '  ' }])).toBeNull();
+    expect(draftPrompt(renderTurn, [...history, { role: 'assistant', content: 'The sea' }])).toBeNull();
+  });
+});
+
 describe('CacheSettler', () => {
+  type Text = { text: string };
   /** A settle run that ends when told to, or when aborted; records how each ended. */
   function controlledRuns() {
     const runs: { text: string; finish: () => void; ended: Promise<'finished' | 'aborted'> }[] = [];
-    const run = (text: string, signal: AbortSignal): Promise<void> => {
+    const run = ({ text }: Text, signal: AbortSignal): Promise<void> => {
       let finish = (): void => {};
       const ended = new Promise<'finished' | 'aborted'>((resolve) => {
         finish = () => resolve('finished');
@@ -95,53 +113,53 @@ describe('CacheSettler', () => {
     };
     return { runs, run };
   }
-  /** Lets queued settles start (each waits for the ones before it to end). */
+  /** Lets a settle that was waiting start. */
   const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
   it('makes a prompt that begins with the settled text wait for it to finish', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    settler.start('A: hi.<eot>');
+    const settler = new CacheSettler<Text>(run);
+    void settler.start({ text: 'A: hi.<eot>' });
     let through = false;
     const waiting = settler.before('A: hi.<eot>B: and?').then(() => (through = true));
     await tick();
     expect(through).toBe(false);
     runs[0].finish();
     await waiting;
-    expect(await runs[0].ended).toBe('finished');
+    expect(through).toBe(true);
   });
 
-  it('cancels a settle the prompt does not begin with, and lets the prompt through at once', async () => {
+  it('cancels a settle the prompt does not begin with', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    const started = settler.start('A: hi.<eot>');
-    await tick();
+    const settler = new CacheSettler<Text>(run);
+    const started = settler.start({ text: 'A: hi.<eot>' });
     await settler.before('A: hello');
     expect(await runs[0].ended).toBe('aborted');
     expect(await started).toBe(false);
   });
 
-  it('cancels the settle before a new one, and on stop; a failed settle is never thrown', async () => {
+  it('cancels a settle a newer one does not extend, and every settle on stop; then refuses new ones; a failed settle is never thrown', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    const one = settler.start('one');
-    await tick();
-    const two = settler.start('two');
+    const settler = new CacheSettler<Text>(run);
+    const one = settler.start({ text: 'one' });
+    const two = settler.start({ text: 'two' });
     expect(await runs[0].ended).toBe('aborted');
     expect(await one).toBe(false);
     await tick();
+    expect(runs.map((r) => r.text)).toEqual(['one', 'two']);
     await settler.stop();
     expect(await runs[1].ended).toBe('aborted');
     expect(await two).toBe(false);
+    expect(await settler.start({ text: 'three' })).toBe(false);
+    expect(runs).toHaveLength(2);
     await expect(settler.before('anything')).resolves.toBeUndefined();
   });
 
   it('computes a text that extends the one being settled after it, without cancelling it (a growing draft)', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    const exchange = settler.start('A: hi.<eot>');
-    const draft = settler.start('A: hi.<eot>B: and the');
-    await tick();
+    const settler = new CacheSettler<Text>(run);
+    const exchange = settler.start({ text: 'A: hi.<eot>' });
+    const draft = settler.start({ text: 'A: hi.<eot>B: and the' });
     expect(runs.map((r) => r.text)).toEqual(['A: hi.<eot>']);
     runs[0].finish();
     expect(await exchange).toBe(true);
@@ -151,43 +169,71 @@ describe('CacheSettler', () => {
     expect(await draft).toBe(true);
   });
 
+  it('keeps one settle waiting, the newest: ten drafts typed behind a slow one cost two runs', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler<Text>(run);
+    const slow = settler.start({ text: 'A' });
+    const drafts = Array.from({ length: 10 }, (_, i) => settler.start({ text: `A${'b'.repeat(i + 1)}` }));
+    runs[0].finish();
+    expect(await slow).toBe(true);
+    expect(await Promise.all(drafts.slice(0, 9))).toEqual(Array(9).fill(false));
+    await tick();
+    runs[1].finish();
+    expect(await drafts[9]).toBe(true);
+    expect(runs.map((r) => r.text)).toEqual(['A', `A${'b'.repeat(10)}`]);
+  });
+
   it('does not compute the same text twice', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    const first = settler.start('A: hi.<eot>B: and');
-    const again = settler.start('A: hi.<eot>B: and');
-    await tick();
+    const settler = new CacheSettler<Text>(run);
+    const first = settler.start({ text: 'A: hi.<eot>B: and' });
+    const again = settler.start({ text: 'A: hi.<eot>B: and' });
     runs[0].finish();
     expect(await first).toBe(true);
     expect(await again).toBe(true);
     expect(runs).toHaveLength(1);
   });
 
-  it('before a prompt, keeps and waits for the settles it begins with and cancels the draft it does not', async () => {
+  it('before a prompt, drops the settle waiting (the prompt computes it in one batch) and waits only for the running one it begins with', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    const exchange = settler.start('A: hi.<eot>');
-    const draft = settler.start('A: hi.<eot>B: and the sea');
+    const settler = new CacheSettler<Text>(run);
+    const exchange = settler.start({ text: 'A: hi.<eot>' });
+    const draft = settler.start({ text: 'A: hi.<eot>B: and the sky' });
     let through = false;
     const waiting = settler.before('A: hi.<eot>B: and the sky?').then(() => (through = true));
+    expect(await draft).toBe(false);
     await tick();
     expect(through).toBe(false);
     runs[0].finish();
     await waiting;
     expect(await exchange).toBe(true);
-    expect(await draft).toBe(false);
-    // The cancelled draft never reached llama.cpp.
     expect(runs).toHaveLength(1);
+  });
+
+  it('a prompt waiting for a settle goes at once when its signal aborts (Stop)', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler<Text>(run);
+    void settler.start({ text: 'A: hi.<eot>' });
+    const stop = new AbortController();
+    let through = false;
+    const waiting = settler.before('A: hi.<eot>B: and?', stop.signal).then(() => (through = true));
+    await tick();
+    expect(through).toBe(false);
+    stop.abort();
+    await waiting;
+    expect(through).toBe(true);
+    // The settle itself runs on: the next prompt may begin with it.
+    expect(runs[0].text).toBe('A: hi.<eot>');
   });
 
   it('a draft edited (not extended) cancels the draft before it and is computed alone', async () => {
     const { runs, run } = controlledRuns();
-    const settler = new CacheSettler(run);
-    const before = settler.start('B: and the sea');
-    const edited = settler.start('B: and the sky');
+    const settler = new CacheSettler<Text>(run);
+    const before = settler.start({ text: 'B: and the sea' });
+    const edited = settler.start({ text: 'B: and the sky' });
     expect(await before).toBe(false);
     await tick();
-    expect(runs.map((r) => r.text)).toEqual(['B: and the sky']);
+    expect(runs.map((r) => r.text)).toEqual(['B: and the sea', 'B: and the sky']);
     runs.at(-1)?.finish();
     expect(await edited).toBe(true);
   });

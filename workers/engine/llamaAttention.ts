@@ -42,6 +42,7 @@
  */
 
 import type { KvHeadSizes } from '../shared/catalog';
+import type { ComputeDevice } from '../shared/engineProtocol';
 
 /**
  * The most an f32 KV cache may take: Llama 3.2 1B at 4,096 tokens (16 layers x 8 KV heads x 128
@@ -124,4 +125,16 @@ export function llamaCacheParams(choice: Pick<LlamaAttentionChoice, 'cacheType' 
     // Absent, llama.cpp decides (`auto`); wllama maps true to auto too, and false to disabled.
     ...(choice.flashAttention === 'off' ? { flash_attn: false } : {}),
   };
+}
+
+/**
+ * Whether llama.cpp, as it was set up, computes a few new tokens about as cheaply per token as
+ * many, so reading a message while it is typed (a few tokens at a time) costs no more than
+ * computing it on Send. On the CPU its f32 cache without flash attention and its 8-bit cache with
+ * it do (bench part 2); its f16 default with flash attention takes several times longer per token
+ * for batches under ~64 tokens (why the first read-ahead was taken out, 46632d8). WebGPU is not
+ * measured (no GPU here).
+ */
+export function readsAheadCheaply(kvDevice: ComputeDevice, keyType: string | null): boolean {
+  return kvDevice === 'cpu' && (keyType === 'f32' || keyType === 'q8_0');
 }

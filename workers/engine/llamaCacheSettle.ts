@@ -20,10 +20,11 @@ import type { EngineMessage } from '../shared/chat';
  * continue, a window shift) cancels the settle and llama.cpp reuses what prefix matches.
  *
  * The message being typed is settled too: while the user types, the engine has llama.cpp compute
- * the prompt the draft would become, up to the draft's last character (`promptUpToLastMessage`),
- * so on Send only the template's few closing tokens and the last word are left to compute. Each
- * draft begins with the exchange settled before it and, as the user types on, with the draft
- * before it: such a text waits for the work it extends instead of cancelling it.
+ * the prompt the draft would become, up to the draft's last character (`draftPrompt`), so on Send
+ * only the template's few closing tokens and the last word are left to compute. Each draft begins
+ * with the exchange settled before it and, as the user types on, with the draft before it: such a
+ * text waits for the work it extends instead of cancelling it. Only where llama.cpp computes a few
+ * tokens as cheaply per token as many (`readsAhead` in wllamaEngine.ts).
  */
 
 /**
@@ -46,9 +47,6 @@ export function settleDecision(settling: string, prompt: string): 'wait' | 'canc
   return prompt.startsWith(settling) ? 'wait' : 'cancel';
 }
 
-/** Computes a settled text's prefix in llama.cpp; resolves when done, rejects or resolves when aborted. */
-export type SettleRun = (text: string, signal: AbortSignal) => Promise<void>;
-
 /**
  * The text a conversation renders to up to the end of its last message's content, before
  * whatever the template closes a turn with (a marker finds that point for any template). Null
@@ -64,60 +62,99 @@ export function promptUpToLastMessage(render: (messages: EngineMessage[]) => str
 }
 
 /**
- * Runs settles one after another, each text beginning with the one before it, and puts each
- * prompt after the ones it begins with and cancels the others (`settleDecision`). A settle that
+ * The text a message being typed (the last of `messages`) is sure to begin with once sent: the
+ * prompt up to its last character, without trailing white space, since Llama 3's template trims a
+ * message (a space typed last would end the text past the prompt Send makes).
+ */
+export function draftPrompt(render: (messages: EngineMessage[]) => string, messages: EngineMessage[]): string | null {
+  const last = messages.at(-1);
+  if (last?.role !== 'user' || !last.content.trim()) return null;
+  return promptUpToLastMessage(render, [...messages.slice(0, -1), { ...last, content: last.content.trimEnd() }]);
+}
+
+/** Computes a settle in llama.cpp; resolves when done, rejects or resolves when aborted. */
+export type SettleRun<T> = (settle: T, signal: AbortSignal) => Promise<void>;
+
+interface Settle<T> {
+  value: T;
+  controller: AbortController;
+  result: Promise<boolean>;
+  resolve: (computed: boolean) => void;
+}
+
+/**
+ * Runs settles one at a time: the one llama.cpp is computing, and at most one waiting for it (the
+ * newest). A settle whose text extends the running one waits for it; one that does not cancels
+ * it; the newest replaces the one waiting, whose text it contains or makes useless. So however
+ * fast the user types, a Send waits for at most the one settle it begins with. A settle that
  * fails is only a missed cache hit: it is never reported.
  */
-export class CacheSettler {
-  readonly #run: SettleRun;
-  /** The settles queued or running, oldest first; each text begins with the one before it. */
-  #chain: { text: string; controller: AbortController; result: Promise<boolean> }[] = [];
-  /** Ends when every settle started so far has ended (finished or aborted). */
-  #idle: Promise<unknown> = Promise.resolve();
+export class CacheSettler<T extends { text: string }> {
+  readonly #run: SettleRun<T>;
+  #running: Settle<T> | null = null;
+  #waiting: Settle<T> | null = null;
+  #closed = false;
 
-  constructor(run: SettleRun) {
+  constructor(run: SettleRun<T>) {
     this.#run = run;
   }
 
-  /**
-   * Starts settling this text after the settles it begins with, cancelling the others. Resolves
-   * true once llama.cpp has computed it, false when it was cancelled or failed.
-   */
-  start(text: string): Promise<boolean> {
-    this.#keepPrefixesOf(text);
-    const last = this.#chain.at(-1);
-    if (last?.text === text) return last.result;
-    const controller = new AbortController();
-    const result = this.#idle
-      .then(async () => {
-        if (controller.signal.aborted) return false;
-        await this.#run(text, controller.signal);
-        return !controller.signal.aborted;
-      })
-      .catch(() => false)
-      .finally(() => {
-        this.#chain = this.#chain.filter((l) => l.controller !== controller);
-      });
-    this.#chain.push({ text, controller, result });
-    this.#idle = result;
+  /** Settles this text after the running settle when it extends it. True once computed; false when cancelled, replaced or failed. */
+  start(value: T): Promise<boolean> {
+    const newest = this.#waiting ?? this.#running;
+    if (newest?.value.text === value.text && !newest.controller.signal.aborted) return newest.result;
+    this.#clearFor(value.text);
+    if (this.#closed) return Promise.resolve(false);
+    let resolve: (computed: boolean) => void = () => {};
+    const result = new Promise<boolean>((r) => (resolve = r));
+    const settle = { value, controller: new AbortController(), result, resolve };
+    if (this.#running) this.#waiting = settle;
+    else this.#begin(settle);
     return result;
   }
 
-  /** Before a prompt reaches llama.cpp: waits for the settles it begins with, cancels the others. */
-  async before(prompt: string): Promise<void> {
-    this.#keepPrefixesOf(prompt);
-    await this.#idle;
+  /**
+   * Before a prompt reaches llama.cpp: cancels the settle waiting (the prompt computes that text
+   * itself, in one batch) and a running one it does not begin with, then waits for the running
+   * one it begins with, or until `signal` aborts (Stop).
+   */
+  async before(prompt: string, signal?: AbortSignal): Promise<void> {
+    this.#clearFor(prompt, true);
+    const running = this.#running;
+    if (!running || signal?.aborted) return;
+    await new Promise<void>((resolve) => {
+      void running.result.then(() => resolve());
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
   }
 
-  /** Cancels every settle and waits until llama.cpp is free (before unloading the model). */
+  /** Cancels every settle, refuses new ones, and waits until llama.cpp is free (before unloading the model). */
   async stop(): Promise<void> {
-    for (const link of this.#chain) link.controller.abort();
-    this.#chain = [];
-    await this.#idle;
+    this.#closed = true;
+    this.#clearFor(null, true);
+    await this.#running?.result;
   }
 
-  #keepPrefixesOf(text: string): void {
-    for (const link of this.#chain) if (settleDecision(link.text, text) === 'cancel') link.controller.abort();
-    this.#chain = this.#chain.filter((l) => !l.controller.signal.aborted);
+  /** Cancels the running settle unless `text` begins with it, and the waiting one (always with `andWaiting`, else unless it is `text`). */
+  #clearFor(text: string | null, andWaiting = false): void {
+    if (this.#running && (text === null || settleDecision(this.#running.value.text, text) === 'cancel')) this.#running.controller.abort();
+    if (this.#waiting && (andWaiting || this.#waiting.value.text !== text)) {
+      this.#waiting.controller.abort();
+      this.#waiting.resolve(false);
+      this.#waiting = null;
+    }
+  }
+
+  #begin(settle: Settle<T>): void {
+    this.#running = settle;
+    const { signal } = settle.controller;
+    const ran = signal.aborted ? Promise.resolve(false) : this.#run(settle.value, signal).then(() => !signal.aborted, () => false);
+    void ran.then((computed) => {
+      this.#running = null;
+      settle.resolve(computed);
+      const next = this.#waiting;
+      this.#waiting = null;
+      if (next) this.#begin(next);
+    });
   }
 }

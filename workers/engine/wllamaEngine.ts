@@ -6,9 +6,10 @@ import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
 import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
-import { CacheSettler, exchangeAfterReply, promptUpToLastMessage } from './llamaCacheSettle';
-import { attentionFor, defaultsAfterRefusal, llamaCacheParams, type LlamaAttentionChoice } from './llamaAttention';
+import { draftPrompt, exchangeAfterReply, promptUpToLastMessage } from './llamaCacheSettle';
+import { attentionFor, defaultsAfterRefusal, llamaCacheParams, readsAheadCheaply, type LlamaAttentionChoice } from './llamaAttention';
 import { LlamaLog, readCacheTypeRefusal, readKvCache, readPlacement } from './llamaLog';
+import { LlamaPromptCache } from './llamaPromptCache';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
 
@@ -47,16 +48,14 @@ export class WllamaEngine implements ChatEngine {
   readonly #log: LlamaLog;
   readonly #template: Template;
   readonly #addsBos: boolean;
-  /** Computes each finished exchange's prefix while the user reads (see llamaCacheSettle.ts). */
-  readonly #settler: CacheSettler;
+  /** What llama.cpp's cache holds and computes next: settles, prompts, cuts (llamaPromptCache.ts). */
+  readonly #cache: LlamaPromptCache;
   /** Counts generations, so only the latest one settles the cache after it. */
   #generations = 0;
-  /** A reply is being generated (a draft is not settled then: llama.cpp runs one thing at a time). */
-  #generating = false;
 
   private constructor(wllama: Wllama, log: LlamaLog, template: string, loaded: LoadedModel) {
     this.#wllama = wllama;
-    this.#settler = new CacheSettler((text, signal) => this.#prefill(text, signal));
+    this.#cache = new LlamaPromptCache((text, signal) => this.#prefill(text, signal));
     this.#log = log;
     this.#template = new Template(template);
     this.#addsBos = wllama.mustAddBosToken();
@@ -140,6 +139,7 @@ export class WllamaEngine implements ChatEngine {
       defaults: { temperature: 0.6, topP: 0.9, maxTokens: Math.min(1024, Math.floor(contextWindow / 2)) },
       threads: usedThreads,
       canContinue: true,
+      readsAhead: readsAheadCheaply(runsOn.kvDevice, kvCache?.keyType ?? null),
       loadMs: performance.now() - attempt.started,
       ...(kvCache ? { kvCache: { ...kvCache, why: attention.why } } : {}),
     });
@@ -171,23 +171,17 @@ export class WllamaEngine implements ChatEngine {
   /**
    * Has llama.cpp compute the prompt a message being typed would become (`messages` end with it),
    * so Send computes only what follows; resolves true once computed (see llamaCacheSettle.ts).
-   * Nothing while a reply is being generated.
    */
   async prepare(messages: EngineMessage[]): Promise<boolean> {
-    const last = messages.at(-1);
-    if (this.#generating || last?.role !== 'user') return false;
-    // Llama 3's template trims a message, so a trailing space would end the prefix early.
-    const text = promptUpToLastMessage((list) => this.#render(list, false), [...messages.slice(0, -1), { ...last, content: last.content.trimEnd() }]);
-    return text ? this.#settler.start(text) : false;
+    if (!this.loaded.readsAhead) return false;
+    const text = draftPrompt((list) => this.#render(list, false), messages);
+    return text ? this.#cache.settle({ text, messages }) : false;
   }
 
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
     const prompt = await this.formatPrompt(messages, options);
     const generation = ++this.#generations;
-    this.#generating = true;
     const started = performance.now();
-    // Counted in the time to first token: a prompt that waits here waits for its own prefix.
-    await this.#settler.before(prompt.text);
     let reply = '';
     let firstTokenAt: number | null = null;
     let finishReason: ReplyStats['finishReason'] = 'stop';
@@ -198,6 +192,9 @@ export class WllamaEngine implements ChatEngine {
     let decodePerS = 0;
     let pieces = 0;
     try {
+      // Counted in the time to first token: a prompt that waits here waits for its own prefix.
+      await this.#cache.before({ text: prompt.text, messages }, signal);
+      if (signal.aborted) throw new DOMException('Stopped before the first token', 'AbortError');
       const stream = await this.#wllama.createCompletion({
         prompt: prompt.text,
         stream: true,
@@ -231,13 +228,14 @@ export class WllamaEngine implements ChatEngine {
     } catch (error) {
       if (!signal.aborted && !(error instanceof Error && error.name === 'AbortError')) throw this.#explain(error);
       finishReason = 'abort';
-    } finally {
-      if (generation === this.#generations) this.#generating = false;
     }
     const endedAt = performance.now();
     // A stopped reply is kept by the page too; an older generation that ends late settles nothing.
     const exchange = exchangeAfterReply(messages, reply, !!options.continueLast);
-    if (exchange && generation === this.#generations) this.#settler.start(this.#render(exchange, false));
+    if (generation === this.#generations) {
+      this.#cache.generated({ text: prompt.text + reply, messages: exchange ?? messages });
+      if (exchange) void this.#cache.settle({ text: this.#render(exchange, false), messages: exchange });
+    }
     const totalS = (endedAt - started) / 1000;
     // An interrupted stream ends before llama.cpp reports usage or timings: count the pieces we
     // received (one token each) and time them ourselves, so a stopped reply's rate is true.
@@ -276,7 +274,7 @@ export class WllamaEngine implements ChatEngine {
   }
 
   async unload(): Promise<void> {
-    await this.#settler.stop();
+    await this.#cache.stop();
     await this.#wllama.exit();
   }
 }

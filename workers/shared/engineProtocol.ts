@@ -63,6 +63,8 @@ export interface LoadedModel {
   threads?: number;
   /** Whether a reply cut at the token limit can be continued (`GenerateOptions.continueLast`). */
   canContinue: boolean;
+  /** Whether the engine reads a message while it is typed (`prepare`), so Send computes only what is left. */
+  readsAhead?: boolean;
   loadMs: number;
   /** llama.cpp: the KV cache and attention it set up (read from its log), and why they were asked for. */
   kvCache?: KvCacheReport;
