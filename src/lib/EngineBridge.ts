@@ -2,7 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { EngineMessage, SamplingSettings } from '../../workers/shared/chat';
 import type { EngineResult } from '../../workers/shared/engineErrors';
-import type { EngineApi, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../../workers/shared/engineProtocol';
+import type { DraftRead, EngineApi, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, PromptScope, RawPrompt, ReplyResult } from '../../workers/shared/engineProtocol';
 
 /** A reply being generated: its text as it streams, and how it ended. */
 export interface ReplyStream {
@@ -54,9 +54,9 @@ export class EngineBridge {
     return this.#remote.formatPrompt(messages);
   }
 
-  /** Has the engine compute the prompt of the message being typed (`messages` end with it); true once computed. */
-  prepare(messages: EngineMessage[]): Promise<boolean> {
-    return this.#api?.prepare(messages) ?? Promise.resolve(false);
+  /** Has the engine read the message being typed (`messages` end with it), of this conversation scope. */
+  prepare(messages: EngineMessage[], scope: PromptScope): Promise<DraftRead> {
+    return this.#api?.prepare(messages, scope) ?? Promise.resolve('none');
   }
 
   /** Streams a reply as an async iterable of text pieces. */

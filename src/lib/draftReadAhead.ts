@@ -1,3 +1,5 @@
+import type { DraftRead } from '../../workers/shared/engineProtocol';
+
 /** A message being typed, in the conversation it is typed in (`new` before one is open). */
 export interface Draft {
   key: string;
@@ -11,12 +13,12 @@ export interface Draft {
 export const readAheadEveryMs = 250;
 
 /**
- * Sends the message being typed to the engine to be read ahead (`read`, true once read), at most
+ * Sends the message being typed to the engine to be read ahead (`read`), at most
  * every `readAheadEveryMs` and one at a time: a draft typed while one is being read waits, and
  * only the newest goes. A draft already read is not sent again.
  */
 export class DraftReadAhead {
-  readonly #read: (draft: Draft) => Promise<boolean>;
+  readonly #read: (draft: Draft) => Promise<DraftRead>;
   readonly #onRead: (draft: Draft | null) => void;
   #latest: Draft | null = null;
   #done: Draft | null = null;
@@ -26,20 +28,33 @@ export class DraftReadAhead {
   #epoch = 0;
 
   /** `onRead` hears of each draft read, and of `null` when what was read no longer holds. */
-  constructor(read: (draft: Draft) => Promise<boolean>, onRead: (draft: Draft | null) => void) {
+  constructor(read: (draft: Draft) => Promise<DraftRead>, onRead: (draft: Draft | null) => void) {
     this.#read = read;
     this.#onRead = onRead;
   }
 
-  /** The user typed (or the model became free with text in the box). */
+  /** The user typed. */
   typed(draft: Draft): void {
     this.#latest = draft;
     this.#schedule();
   }
 
-  /** What was read no longer holds (a reply, a load, an unload): the next draft is read anew. */
+  /**
+   * The engine became free (a reply ended, a model loaded): what the user last typed is read, if
+   * it is in conversation `key` (not a draft shown again by switching to it, which the user may
+   * only be looking at: reading it would take llama.cpp's cache from the conversation in use).
+   */
+  resume(key: string): void {
+    if (this.#latest?.key === key) this.#schedule();
+  }
+
+  /**
+   * What was typed and read no longer holds (a message sent, a load, an unload): nothing is read
+   * until the user types again (the message just sent is in the conversation now).
+   */
   forget(): void {
     this.#epoch += 1;
+    this.#latest = null;
     this.#done = null;
     this.#onRead(null);
   }
@@ -57,14 +72,17 @@ export class DraftReadAhead {
     if (!draft || !draft.text.trim() || (draft.key === this.#done?.key && draft.text === this.#done.text)) return;
     this.#sending = true;
     const epoch = this.#epoch;
+    let read: DraftRead = 'none';
     try {
-      if ((await this.#read(draft)) && epoch === this.#epoch) {
+      read = await this.#read(draft);
+      if (read === 'whole' && epoch === this.#epoch) {
         this.#done = draft;
         this.#onRead(draft);
       }
     } finally {
       this.#sending = false;
-      if (this.#latest !== draft) this.#schedule();
+      // A long message is read a slice at a time: the next slice, or the newer draft.
+      if (this.#latest !== draft || read === 'part') this.#schedule();
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { ModelStamp } from '../../workers/shared/chat';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
+import type { DraftRead, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
 import { ContextBudget, type ContextUsage } from '../lib/contextBudget';
 import { isPromptTooLong } from '../lib/contextWindow';
 import {
@@ -206,24 +206,35 @@ export class ChatSession {
   }
 
   /**
-   * The user typed in the message box (or the model became free with text in it): an engine that
+   * The user typed in the message box: an engine that
    * reads ahead (`LoadedModel.readsAhead`) reads the prompt the message would become, so Send
    * waits only for what it has not read yet (see DraftReadAhead).
    */
   draftTyped(text: string): void {
-    if (this.loaded?.readsAhead) this.#readAhead.typed({ key: this.#conversations.current?.id ?? 'new', text });
+    if (this.loaded?.readsAhead) this.#readAhead.typed({ key: this.#draftKey(), text });
   }
 
-  async #readDraft(draft: Draft): Promise<boolean> {
+  /** The model became free to read (a reply ended, a model loaded): what was typed meanwhile is read. */
+  draftReadable(): void {
+    if (this.loaded?.readsAhead) this.#readAhead.resume(this.#draftKey());
+  }
+
+  /** Whose draft the message box holds: the open conversation's, or `new`. */
+  #draftKey(): string {
+    return this.#conversations.current?.id ?? 'new';
+  }
+
+  async #readDraft(draft: Draft): Promise<DraftRead> {
     const loaded = this.loaded;
     const open = this.#conversations.current;
-    if (!loaded?.readsAhead || !this.ready || this.generating || draft.key !== (open?.id ?? 'new')) return false;
+    if (!loaded?.readsAhead || !this.ready || this.generating || draft.key !== this.#draftKey()) return 'none';
     // With no conversation open, the one Send would start (its default settings: no system prompt).
     const c = appendUser(open ?? newConversation(this.defaultSettings(), null), draft.text);
     // Fitted to the window as on Send, so the text read is the one Send's prompt begins with.
     const fitted = this.#budget.fit(c, engineMessages(c), loaded.contextWindow);
-    if (isPromptTooLong(fitted)) return false;
-    return (await this.#engine.prepare(fitted.messages)) && this.loaded === loaded;
+    if (isPromptTooLong(fitted)) return 'none';
+    const read = await this.#engine.prepare(fitted.messages, { conversation: draft.key, droppedTurns: fitted.droppedTurns });
+    return this.loaded === loaded ? read : 'none';
   }
 
   /** Sends a message in the open conversation (starting one if none is open). */
@@ -320,7 +331,8 @@ export class ChatSession {
           this.#conversations.update((conv) => finishReply(conv, id, 'error', undefined, this.error?.message));
           return;
         }
-        const { chunks, result } = this.#engine.stream(fitted.messages, { temperature: c.settings.temperature, topP: c.settings.topP, maxTokens: c.settings.maxTokens }, options);
+        const sampling = { temperature: c.settings.temperature, topP: c.settings.topP, maxTokens: c.settings.maxTokens };
+        const { chunks, result } = this.#engine.stream(fitted.messages, sampling, { ...options, scope: { conversation: c.id, droppedTurns: fitted.droppedTurns } });
         for await (const piece of chunks) this.#conversations.update((conv) => appendReplyText(conv, id, piece));
         const outcome = await result;
         if (!outcome.ok) {

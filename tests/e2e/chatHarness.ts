@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { engineStatus, expect, expectModelReady, gotoView, modelRow, openApp, startDownload } from './harness';
 import type { ModelHost } from '../fixtures/modelHost';
 
@@ -111,6 +111,16 @@ export async function completionTokens(reply: ReturnType<typeof replies>): Promi
   const match = /([\d,]+) completion tokens/.exec(stats);
   expect(match, `stats: ${stats}`).not.toBeNull();
   return Number(match?.[1].replace(/,/g, ''));
+}
+
+/** The numbers of a reply's stats line: prompt and completion tokens, and how many prompt tokens came from the cache. */
+export async function promptFigures(stats: Locator): Promise<{ prompt: number; completion: number; cached: number; of: number }> {
+  const text = (await stats.textContent()) ?? '';
+  const prompt = /([\d,]+) prompt \+ ([\d,]+) completion tokens/.exec(text);
+  const cache = /([\d,]+) of ([\d,]+) prompt tokens from cache/.exec(text);
+  if (!prompt || !cache) throw new Error(`no prompt or cache figures in "${text}"`);
+  const n = (s: string): number => Number(s.replace(/,/g, ''));
+  return { prompt: n(prompt[1]), completion: n(prompt[2]), cached: n(cache[1]), of: n(cache[2]) };
 }
 
 /** The stats line of the last reply. */

@@ -12,7 +12,7 @@
 import { expect, test } from '@playwright/test';
 import { makeTinyLlamaGguf } from '../fixtures/gguf';
 import { startWllamaPage } from '../fixtures/wllamaPage';
-import { attentionFor, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
+import { attentionFor, cacheReuseChunk, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
 
 /** Llama 3.2 1B's and 3B's attention head sizes. */
 const headSizes = [64, 128];
@@ -36,8 +36,11 @@ interface Completion {
   promptTokens: number;
 }
 
-/** Runs in the page: a load with the app's cache options, each prompt answered greedily in turn on it, and the load log's rotation lines. */
-async function completeInTurn(args: { url: string; cacheParams: ReturnType<typeof llamaCacheParams>; prompts: string[] }): Promise<{ completions: Completion[]; rotation: string[] }> {
+/**
+ * Runs in the page: a load with the app's cache options, each prompt answered greedily in turn on
+ * it (with its request's own `n_cache_reuse` when given), and the load log's rotation lines.
+ */
+async function completeInTurn(args: { url: string; cacheParams: ReturnType<typeof llamaCacheParams>; prompts: string[]; cacheReuse?: (number | null)[] }): Promise<{ completions: Completion[]; rotation: string[] }> {
   const moduleUrl = '/wllama/index.js';
   const { Wllama } = (await import(/* @vite-ignore */ moduleUrl)) as typeof import('@wllama/wllama');
   const lines: string[] = [];
@@ -46,9 +49,10 @@ async function completeInTurn(args: { url: string; cacheParams: ReturnType<typeo
   wllama.setCompat(null);
   await wllama.loadModel([await (await fetch(args.url)).blob()], { n_ctx: 1024, n_threads: 1, n_gpu_layers: 0, ...args.cacheParams });
   const completions: Completion[] = [];
-  for (const prompt of args.prompts) {
+  for (const [i, prompt] of args.prompts.entries()) {
     const completion = { text: '', cachedTokens: -1, promptTokens: -1 };
-    const stream = await wllama.createCompletion({ prompt, stream: true, max_tokens: 24, temperature: 0, top_p: 1 });
+    const reuse = args.cacheReuse?.[i];
+    const stream = await wllama.createCompletion({ prompt, stream: true, max_tokens: 24, temperature: 0, top_p: 1, ...(typeof reuse === 'number' ? { n_cache_reuse: reuse } : {}) } as Parameters<typeof wllama.createCompletion>[0]);
     for await (const chunk of stream) {
       completion.text += chunk.choices[0]?.text ?? '';
       if (chunk.timings) completion.cachedTokens = chunk.timings.cache_n;
@@ -97,3 +101,27 @@ for (const headSize of headSizes) {
     }
   });
 }
+
+test('a request’s own n_cache_reuse decides whether llama.cpp moves cached text into place for it (the app asks for none but after a window shift)', async ({ page }) => {
+  const server = await startWllamaPage(0, new Map([['/model.gguf', makeTinyLlamaGguf({ seed: 8, nVocab: 512, nEmbd: 128, nLayer: 2, nHead: 2, nHeadKv: 2, nFf: 64, nCtx: 1024 })]]));
+  try {
+    await page.addInitScript('globalThis.__name ??= (f) => f;');
+    await page.goto(server.url);
+    // A paragraph deleted from the middle: what follows it is a run of 64+ cached tokens.
+    const [start, deleted, after] = [words(8, 1), words(40, 2), words(120, 3)];
+    const prompts = [`${start} ${deleted} ${after}`, `${start} ${after}`];
+    const cacheParams = llamaCacheParams(caches[0]);
+    expect(cacheParams.n_cache_reuse).toBe(cacheReuseChunk);
+    const url = `${server.url}/model.gguf`;
+    const moved = await page.evaluate(completeInTurn, { url, cacheParams, prompts });
+    const movedAsked = await page.evaluate(completeInTurn, { url, cacheParams, prompts, cacheReuse: [0, cacheReuseChunk] });
+    const computed = await page.evaluate(completeInTurn, { url, cacheParams, prompts, cacheReuse: [0, 0] });
+    // With the load's setting, or asked for by the request, the text after the deleted paragraph is moved…
+    for (const run of [moved, movedAsked]) expect(run.completions[1].cachedTokens).toBeGreaterThan(run.completions[1].promptTokens / 2);
+    // …and with the request's n_cache_reuse 0, only the prefix the two share comes from the cache.
+    expect(computed.completions[1].cachedTokens).toBeLessThan(computed.completions[1].promptTokens / 4);
+    expect(computed.completions[1].cachedTokens).toBeGreaterThan(0);
+  } finally {
+    await server.close();
+  }
+});

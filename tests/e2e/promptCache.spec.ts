@@ -1,17 +1,8 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { PROGRAMMED_REPLY } from '../fixtures/gguf';
-import { lastReplyStats, openChatWith, replies, sendMessage, setChatNumber, waitForReply } from './chatHarness';
+import { readSliceChars } from '../../workers/engine/llamaCacheSettle';
+import { lastReplyStats, openChatWith, promptFigures, replies, sendMessage, setChatNumber, waitForReply } from './chatHarness';
 import { expect, test, testModels } from './harness';
-
-/** The numbers of a reply's stats line: prompt and completion tokens, and how many prompt tokens came from the cache. */
-async function promptFigures(stats: Locator): Promise<{ prompt: number; completion: number; cached: number; of: number }> {
-  const text = (await stats.textContent()) ?? '';
-  const prompt = /([\d,]+) prompt \+ ([\d,]+) completion tokens/.exec(text);
-  const cache = /([\d,]+) of ([\d,]+) prompt tokens from cache/.exec(text);
-  if (!prompt || !cache) throw new Error(`no prompt or cache figures in "${text}"`);
-  const n = (s: string): number => Number(s.replace(/,/g, ''));
-  return { prompt: n(prompt[1]), completion: n(prompt[2]), cached: n(cache[1]), of: n(cache[2]) };
-}
 
 /** The text of each message shown, in order. */
 async function texts(page: Page): Promise<string[]> {
@@ -160,6 +151,22 @@ test('a message is read by the model while it is typed: Send computes only the t
   expect(third.cached).toBeGreaterThan(second.prompt);
 });
 
+test('a long paste is read a slice at a time until the model has read it whole; Send then computes only the closing tokens (real generation)', async ({ page, host }) => {
+  // The random model's 1,024-token window takes ~1,800 characters of plain words (two slices).
+  await openChatWith(page, host, testModels.gguf);
+  await setChatNumber(page, 'Max new tokens', 24);
+  const paste = Array.from({ length: 300 }, (_, i) => ['river', 'stone', 'mill', 'bank'][i % 4]).join(' ');
+  expect(paste.length).toBeGreaterThan(readSliceChars * 1.5);
+  await page.getByLabel('Message', { exact: true }).fill(paste);
+  await expectReadAhead(page);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await waitForReply(page);
+  await expect(replies(page).last()).not.toHaveAttribute('data-status', 'streaming');
+  const sent = await promptFigures(lastReplyStats(page));
+  expect(sent.prompt).toBeGreaterThan(500);
+  expect(sent.prompt - sent.cached).toBeLessThanOrEqual(closingTokens);
+});
+
 test('a paragraph deleted from a message read ahead is not in what the model reads: the text after it is computed again, not moved from the cache (real generation)', async ({ page, host }) => {
   await openChatWith(page, host, testModels.programmed);
   await setChatNumber(page, 'Max new tokens', 24);
@@ -180,4 +187,29 @@ test('a paragraph deleted from a message read ahead is not in what the model rea
   // llama.cpp would have moved the last paragraph's cache (computed with the deleted one in view)
   // into place; it is computed again instead.
   expect(sent.prompt - sent.cached).toBeGreaterThanOrEqual(64);
+});
+
+test('when the oldest turns are left out, llama.cpp moves the turns that stay into place: most of the prompt comes from the cache (real generation)', async ({ page, host }) => {
+  // The random model's 1,024-token window holds several turns of ~100 tokens beside a 24-token reply.
+  await openChatWith(page, host, testModels.gguf);
+  await setChatNumber(page, 'Max new tokens', 24);
+  let before: Awaited<ReturnType<typeof promptFigures>> | null = null;
+  for (let i = 1; i <= 16; i++) {
+    // Sent at once, so nothing of it is read ahead: what comes from the cache was cached before.
+    await pasteAndSend(page, `Message number ${i}: tell me about the weather today, about the sea and its rivers, the bridges and the mills`);
+    await waitForReply(page);
+    await expect(replies(page).last()).not.toHaveAttribute('data-status', 'streaming');
+    const figures = await promptFigures(lastReplyStats(page));
+    // A prompt shorter than the last one with its reply left the oldest turns out.
+    if (before && figures.prompt < before.prompt + before.completion) {
+      // The turns that stay came from the cache, moved into place: llama.cpp computed the new
+      // message as in the turns before (computed again, only the template's first ~50 tokens
+      // of ~600 would come from the cache).
+      expect(figures.cached).toBeGreaterThan(figures.prompt / 2);
+      expect(figures.prompt - figures.cached).toBeLessThanOrEqual(before.prompt - before.cached + 8);
+      return;
+    }
+    before = figures;
+  }
+  throw new Error('no prompt left a turn out');
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DraftReadAhead, readAheadEveryMs, type Draft } from '../../src/lib/draftReadAhead';
+import type { DraftRead } from '../../workers/shared/engineProtocol';
 
 describe('DraftReadAhead', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -7,8 +8,8 @@ describe('DraftReadAhead', () => {
 
   /** An engine whose reads end when told to. */
   function engine() {
-    const reads: { draft: Draft; end: (read: boolean) => void }[] = [];
-    const read = (draft: Draft): Promise<boolean> => new Promise((resolve) => reads.push({ draft, end: resolve }));
+    const reads: { draft: Draft; end: (read: DraftRead) => void }[] = [];
+    const read = (draft: Draft): Promise<DraftRead> => new Promise<DraftRead>((resolve) => reads.push({ draft, end: resolve }));
     const heard: (Draft | null)[] = [];
     return { reads, heard, readAhead: new DraftReadAhead(read, (d) => heard.push(d)) };
   }
@@ -24,10 +25,10 @@ describe('DraftReadAhead', () => {
     readAhead.typed({ key: 'c1', text: 'Hello' });
     await vi.advanceTimersByTimeAsync(readAheadEveryMs * 4);
     expect(reads).toHaveLength(1);
-    reads[0].end(true);
+    reads[0].end('whole');
     await vi.advanceTimersByTimeAsync(readAheadEveryMs);
     expect(reads.map((r) => r.draft.text)).toEqual(['Hel', 'Hello']);
-    reads[1].end(true);
+    reads[1].end('whole');
     await vi.runAllTimersAsync();
     expect(heard).toEqual([{ key: 'c1', text: 'Hel' }, { key: 'c1', text: 'Hello' }]);
   });
@@ -36,7 +37,7 @@ describe('DraftReadAhead', () => {
     const { reads, heard, readAhead } = engine();
     readAhead.typed({ key: 'c1', text: 'Hello' });
     await vi.advanceTimersByTimeAsync(readAheadEveryMs);
-    reads[0].end(true);
+    reads[0].end('whole');
     await vi.runAllTimersAsync();
     readAhead.typed({ key: 'c1', text: 'Hello' });
     readAhead.typed({ key: 'c1', text: '   ' });
@@ -54,7 +55,7 @@ describe('DraftReadAhead', () => {
     readAhead.typed({ key: 'c1', text: 'Hello' });
     await vi.advanceTimersByTimeAsync(readAheadEveryMs);
     readAhead.forget();
-    reads[0].end(true);
+    reads[0].end('whole');
     await vi.runAllTimersAsync();
     expect(heard).toEqual([null]);
   });
@@ -63,10 +64,48 @@ describe('DraftReadAhead', () => {
     const { reads, readAhead } = engine();
     readAhead.typed({ key: 'c1', text: 'Hello' });
     await vi.advanceTimersByTimeAsync(readAheadEveryMs);
-    reads[0].end(true);
+    reads[0].end('whole');
     await vi.runAllTimersAsync();
     readAhead.typed({ key: 'c2', text: 'Hello' });
     await vi.runAllTimersAsync();
     expect(reads.map((r) => r.draft.key)).toEqual(['c1', 'c2']);
+  });
+
+  it('when the engine becomes free, reads what the user typed in this conversation, not a draft of another', async () => {
+    const { reads, readAhead } = engine();
+    readAhead.typed({ key: 'c1', text: 'Hello' });
+    await vi.advanceTimersByTimeAsync(readAheadEveryMs);
+    reads[0].end('none');
+    await vi.runAllTimersAsync();
+    readAhead.resume('c2');
+    await vi.runAllTimersAsync();
+    expect(reads).toHaveLength(1);
+    readAhead.resume('c1');
+    await vi.runAllTimersAsync();
+    expect(reads.map((r) => r.draft.text)).toEqual(['Hello', 'Hello']);
+  });
+
+  it('reads a long message a slice at a time until the engine has read it whole', async () => {
+    const { reads, heard, readAhead } = engine();
+    readAhead.typed({ key: 'c1', text: 'a long paste' });
+    await vi.advanceTimersByTimeAsync(readAheadEveryMs);
+    reads[0].end('part');
+    await vi.advanceTimersByTimeAsync(readAheadEveryMs);
+    reads[1].end('part');
+    await vi.advanceTimersByTimeAsync(readAheadEveryMs);
+    reads[2].end('whole');
+    await vi.runAllTimersAsync();
+    expect(reads).toHaveLength(3);
+    expect(heard).toEqual([{ key: 'c1', text: 'a long paste' }]);
+  });
+
+  it('after forget (a message sent), the engine becoming free reads nothing: the message sent is not read again', async () => {
+    const { reads, readAhead } = engine();
+    readAhead.typed({ key: 'c1', text: 'Hello' });
+    readAhead.forget();
+    await vi.runAllTimersAsync();
+    readAhead.resume('c1');
+    await vi.runAllTimersAsync();
+    expect(reads).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { autoGgufDevice, cpuThreads, threadsToUse, type DeviceReport } from '../../workers/shared/device';
 import { classifyEngineError } from '../../workers/shared/engineErrors';
-import { attentionFor, defaultsAfterRefusal, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
+import { attentionFor, cacheReuseChunk, cacheReuseFor, defaultsAfterRefusal, f32KvCacheBudgetBytes, llamaCacheParams } from '../../workers/engine/llamaAttention';
 import { kvCacheFactsOfBlob, kvHeadSizesOf, kvValuesPerTokenOf } from '../../workers/store/ggufFacts';
 import { makeTinyLlamaGguf } from '../fixtures/gguf';
 
@@ -137,5 +137,22 @@ describe('KV cache values per token, from a GGUF header', () => {
   it('is null when the header lacks what it needs', () => {
     expect(kvValuesPerTokenOf({ 'llama.attention.head_count_kv': 8 }, 'llama')).toBeNull();
     expect(kvValuesPerTokenOf({ 'llama.block_count': 16, 'llama.attention.head_count_kv': [8, 'x'], 'llama.attention.key_length': 64, 'llama.attention.value_length': 64 }, 'llama')).toBeNull();
+  });
+});
+
+describe('cacheReuseFor', () => {
+  const scope = (conversation: string, droppedTurns: number) => ({ conversation, droppedTurns });
+
+  it('lets llama.cpp move cached turns into place only when the same conversation leaves out more of its oldest turns', () => {
+    expect(cacheReuseFor(scope('a', 0), scope('a', 2))).toBe(cacheReuseChunk);
+    expect(cacheReuseFor(scope('a', 2), scope('a', 4))).toBe(cacheReuseChunk);
+  });
+
+  it('asks for none for the next turn, an edit, a regenerate, a message being typed, another conversation, or with nothing held', () => {
+    expect(cacheReuseFor(scope('a', 0), scope('a', 0))).toBe(0);
+    expect(cacheReuseFor(scope('a', 2), scope('a', 2))).toBe(0);
+    expect(cacheReuseFor(scope('a', 0), scope('b', 2))).toBe(0);
+    expect(cacheReuseFor(null, scope('a', 2))).toBe(0);
+    expect(cacheReuseFor(scope('a', 0), null)).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { LLAMA32_CHAT_TEMPLATE } from '../fixtures/gguf';
 import type { EngineMessage } from '../../workers/shared/chat';
-import { CacheSettler, draftPrompt, exchangeAfterReply, promptUpToLastMessage, settleDecision } from '../../workers/engine/llamaCacheSettle';
+import { CacheSettler, draftPrompt, exchangeAfterReply, nextReadSlice, promptUpToLastMessage, readSliceChars, settleDecision } from '../../workers/engine/llamaCacheSettle';
 
 // The bench and test GGUFs carry Llama 3.2's own chat template; rendered the way the engine does.
 const template = new Template(LLAMA32_CHAT_TEMPLATE);
@@ -97,6 +97,38 @@ describe('draftPrompt', () => {
   });
 });
 
+describe('nextReadSlice', () => {
+  const words = (n: number, from = 0): string => Array.from({ length: n }, (_, i) => `word${from + i}`).join(' ');
+
+  it('is the whole text while what is new fits a slice', () => {
+    expect(nextReadSlice('', 'short')).toBe('short');
+    const held = `prompt ${words(300)}`;
+    expect(nextReadSlice(held, `${held} and more`)).toBe(`${held} and more`);
+  });
+
+  it('reads a long paste a slice at a time, each ending at a space, each extending the one before', () => {
+    const text = `prompt ${words(600)}`;
+    const first = nextReadSlice('', text);
+    expect(first.length).toBeLessThanOrEqual(readSliceChars);
+    expect(text.startsWith(first) && text[first.length]).toBe(' ');
+    const second = nextReadSlice(first, text);
+    expect(second.startsWith(first)).toBe(true);
+    expect(second.length - first.length).toBeLessThanOrEqual(readSliceChars);
+    let held = second;
+    for (let i = 0; i < 10 && held !== text; i++) held = nextReadSlice(held, text);
+    expect(held).toBe(text);
+  });
+
+  it('counts only what differs from the text held, and never splits a surrogate pair', () => {
+    const held = `prompt ${words(100)}`;
+    const edited = `prompt ${words(100, 1)}`;
+    expect(nextReadSlice(held, edited).length).toBeLessThanOrEqual(readSliceChars + 'prompt '.length);
+    const emoji = '\u{1F30A}'.repeat(readSliceChars);
+    const slice = nextReadSlice('', emoji);
+    expect(slice.length % 2).toBe(0);
+  });
+});
+
 describe('CacheSettler', () => {
   type Text = { text: string };
   /** A settle run that ends when told to, or when aborted; records how each ended. */
@@ -181,6 +213,32 @@ describe('CacheSettler', () => {
     runs[1].finish();
     expect(await drafts[9]).toBe(true);
     expect(runs.map((r) => r.text)).toEqual(['A', `A${'b'.repeat(10)}`]);
+  });
+
+  it('does not queue the text being computed again after another was queued and dropped', async () => {
+    const { runs, run } = controlledRuns();
+    const settler = new CacheSettler<Text>(run);
+    const running = settler.start({ text: 'E' });
+    void settler.start({ text: 'Ex' });
+    const again = settler.start({ text: 'E' });
+    runs[0].finish();
+    expect(await running).toBe(true);
+    expect(await again).toBe(true);
+    await tick();
+    expect(runs.map((r) => r.text)).toEqual(['E']);
+  });
+
+  it('a run that throws at once or fails is a settle not computed, and the next one runs', async () => {
+    let calls = 0;
+    const settler = new CacheSettler<Text>(({ text }) => {
+      calls += 1;
+      if (text === 'throws') throw new Error('at once');
+      return text === 'fails' ? Promise.reject(new Error('later')) : Promise.resolve();
+    });
+    expect(await settler.start({ text: 'throws' })).toBe(false);
+    expect(await settler.start({ text: 'fails' })).toBe(false);
+    expect(await settler.start({ text: 'works' })).toBe(true);
+    expect(calls).toBe(3);
   });
 
   it('does not compute the same text twice', async () => {

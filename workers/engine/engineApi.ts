@@ -3,7 +3,7 @@ import type { EngineMessage, SamplingSettings } from '../shared/chat';
 import type { DeviceReport } from '../shared/device';
 import { probeDevice } from '../shared/deviceProbe';
 import { classifyEngineError, type EngineError, type EngineResult } from '../shared/engineErrors';
-import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { DraftRead, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, PromptScope, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 import { missingFiles, readFileBlob, readManifest } from '../store/storeReader';
 import type { ChatEngine } from './types';
 import { WebllmEngine } from './webllmEngine';
@@ -155,9 +155,9 @@ export const engineApi = {
    * computes only what follows it. True once computed; false when the engine cannot, a reply is
    * being generated, or a newer draft or a prompt replaced it. Never an error: it is only a cache.
    */
-  async prepare(messages: EngineMessage[]): Promise<boolean> {
-    if (!engine?.prepare || generation) return false;
-    return engine.prepare(messages).catch(() => false);
+  async prepare(messages: EngineMessage[], scope: PromptScope | null = null): Promise<DraftRead> {
+    if (!engine?.prepare || generation) return 'none';
+    return engine.prepare(messages, scope).catch((): DraftRead => 'none');
   },
 
   /** Stops the reply being generated; what was generated is kept by the page. */

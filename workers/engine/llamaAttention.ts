@@ -42,7 +42,7 @@
  */
 
 import type { KvHeadSizes } from '../shared/catalog';
-import type { ComputeDevice } from '../shared/engineProtocol';
+import type { ComputeDevice, PromptScope } from '../shared/engineProtocol';
 
 /**
  * The most an f32 KV cache may take: Llama 3.2 1B at 4,096 tokens (16 layers x 8 KV heads x 128
@@ -111,6 +111,20 @@ export function defaultsAfterRefusal(refusal: string): LlamaAttentionChoice {
  * cache the shift moves turns as the f32 cache does (tests/e2e/llamaCacheShift.spec.ts).
  */
 export const cacheReuseChunk = 64;
+
+/**
+ * The cache reuse a prompt asks llama.cpp for (its per-request `n_cache_reuse`), after a prompt
+ * of `held`'s scope. Reuse moves any run of 64+ cached tokens that the prompt has past the prefix
+ * they share into place, with the keys and values computed with what came before it then: what
+ * leaving out the oldest turns of a conversation wants (the approximation above), and nothing else
+ * does. After an edited message, a paragraph deleted from a message read ahead, or in another
+ * conversation, it would put text the user removed, or another conversation, into what the model
+ * reads (tests/e2e/promptCache.spec.ts). So only a prompt that leaves out more of the same
+ * conversation's turns than the last one asks for it; every other asks for none.
+ */
+export function cacheReuseFor(held: PromptScope | null, next: PromptScope | null): number {
+  return held && next && held.conversation === next.conversation && next.droppedTurns > held.droppedTurns ? cacheReuseChunk : 0;
+}
 
 /**
  * The wllama load options every CPU load of a GGUF shares with the app's (the benchmark's wllama

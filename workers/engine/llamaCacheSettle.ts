@@ -72,6 +72,32 @@ export function draftPrompt(render: (messages: EngineMessage[]) => string, messa
   return promptUpToLastMessage(render, [...messages.slice(0, -1), { ...last, content: last.content.trimEnd() }]);
 }
 
+/**
+ * Characters of new text a message being typed is read in at most: llama.cpp notices a cancel
+ * only between the batches it computes (up to 2,048 tokens here), so a long paste is read a slice
+ * at a time, and a Send of other text waits for one slice at most (~250 tokens).
+ */
+export const readSliceChars = 1000;
+
+/**
+ * The part of `text` to read next, after llama.cpp last read `held`: all of it when the new part
+ * is at most `readSliceChars`, else up to a space within that many characters past what they
+ * share.
+ */
+export function nextReadSlice(held: string, text: string): string {
+  let shared = 0;
+  const n = Math.min(held.length, text.length);
+  while (shared < n && held.charCodeAt(shared) === text.charCodeAt(shared)) shared++;
+  const limit = shared + readSliceChars;
+  if (text.length <= limit) return text;
+  const space = text.lastIndexOf(' ', limit);
+  let end = space > shared ? space : limit;
+  // Never between the two halves of a surrogate pair (llama.cpp's JSON refuses a lone one).
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end);
+}
+
 /** Computes a settle in llama.cpp; resolves when done, rejects or resolves when aborted. */
 export type SettleRun<T> = (settle: T, signal: AbortSignal) => Promise<void>;
 
@@ -101,10 +127,11 @@ export class CacheSettler<T extends { text: string }> {
 
   /** Settles this text after the running settle when it extends it. True once computed; false when cancelled, replaced or failed. */
   start(value: T): Promise<boolean> {
-    const newest = this.#waiting ?? this.#running;
-    if (newest?.value.text === value.text && !newest.controller.signal.aborted) return newest.result;
-    this.#clearFor(value.text);
     if (this.#closed) return Promise.resolve(false);
+    if (this.#waiting?.value.text === value.text) return this.#waiting.result;
+    this.#clearFor(value.text);
+    const running = this.#running;
+    if (running?.value.text === value.text && !running.controller.signal.aborted) return running.result;
     let resolve: (computed: boolean) => void = () => {};
     const result = new Promise<boolean>((r) => (resolve = r));
     const settle = { value, controller: new AbortController(), result, resolve };
@@ -148,7 +175,13 @@ export class CacheSettler<T extends { text: string }> {
   #begin(settle: Settle<T>): void {
     this.#running = settle;
     const { signal } = settle.controller;
-    const ran = signal.aborted ? Promise.resolve(false) : this.#run(settle.value, signal).then(() => !signal.aborted, () => false);
+    let ran: Promise<boolean>;
+    try {
+      ran = signal.aborted ? Promise.resolve(false) : this.#run(settle.value, signal).then(() => !signal.aborted, () => false);
+    } catch {
+      // A run that throws at once ends like one that fails: the queue never stalls.
+      ran = Promise.resolve(false);
+    }
     void ran.then((computed) => {
       this.#running = null;
       settle.resolve(computed);

@@ -1,5 +1,5 @@
 import type { EngineMessage, SamplingSettings } from '../shared/chat';
-import type { GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import type { DraftRead, GenerateOptions, LoadedModel, PromptScope, RawPrompt, ReplyResult } from '../shared/engineProtocol';
 
 /** What every engine implements. */
 export interface ChatEngine {
@@ -12,6 +12,6 @@ export interface ChatEngine {
    * Computes the prompt a message being typed would become (`messages` end with it) while the
    * user types; true once computed. Engines that cannot compute a prompt ahead leave it out.
    */
-  prepare?(messages: EngineMessage[]): Promise<boolean>;
+  prepare?(messages: EngineMessage[], scope: PromptScope | null): Promise<DraftRead>;
   unload(): Promise<void>;
 }

@@ -5,11 +5,10 @@ import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type { CatalogEntry } from '../shared/catalog';
 import type { EngineMessage, ReplyStats, SamplingSettings } from '../shared/chat';
 import { autoGgufDevice, threadsToUse, type DeviceReport } from '../shared/device';
-import type { EngineLoadOptions, GenerateOptions, LoadedModel, RawPrompt, ReplyResult } from '../shared/engineProtocol';
-import { draftPrompt, exchangeAfterReply, promptUpToLastMessage } from './llamaCacheSettle';
-import { attentionFor, defaultsAfterRefusal, llamaCacheParams, readsAheadCheaply, type LlamaAttentionChoice } from './llamaAttention';
+import type { DraftRead, EngineLoadOptions, GenerateOptions, LoadedModel, PromptScope, RawPrompt, ReplyResult } from '../shared/engineProtocol';
+import { CacheSettler, draftPrompt, exchangeAfterReply, nextReadSlice, promptUpToLastMessage } from './llamaCacheSettle';
+import { attentionFor, cacheReuseFor, defaultsAfterRefusal, llamaCacheParams, readsAheadCheaply, type LlamaAttentionChoice } from './llamaAttention';
 import { LlamaLog, readCacheTypeRefusal, readKvCache, readPlacement } from './llamaLog';
-import { LlamaPromptCache } from './llamaPromptCache';
 import { llamaRunsOn, type DeviceRequest } from './runsOn';
 import type { ChatEngine } from './types';
 
@@ -48,14 +47,16 @@ export class WllamaEngine implements ChatEngine {
   readonly #log: LlamaLog;
   readonly #template: Template;
   readonly #addsBos: boolean;
-  /** What llama.cpp's cache holds and computes next: settles, prompts, cuts (llamaPromptCache.ts). */
-  readonly #cache: LlamaPromptCache;
+  /** Computes a finished exchange, or a message being typed, while llama.cpp is idle (llamaCacheSettle.ts). */
+  readonly #settler: CacheSettler<{ text: string; scope: PromptScope | null }>;
+  /** The last prompt given to llama.cpp and its scope: what its cache holds (`cacheReuseFor`). */
+  #held: { text: string; scope: PromptScope | null } = { text: '', scope: null };
   /** Counts generations, so only the latest one settles the cache after it. */
   #generations = 0;
 
   private constructor(wllama: Wllama, log: LlamaLog, template: string, loaded: LoadedModel) {
     this.#wllama = wllama;
-    this.#cache = new LlamaPromptCache((text, signal) => this.#prefill(text, signal));
+    this.#settler = new CacheSettler(({ text, scope }, signal) => this.#prefill(text, scope, signal));
     this.#log = log;
     this.#template = new Template(template);
     this.#addsBos = wllama.mustAddBosToken();
@@ -169,13 +170,15 @@ export class WllamaEngine implements ChatEngine {
   }
 
   /**
-   * Has llama.cpp compute the prompt a message being typed would become (`messages` end with it),
-   * so Send computes only what follows; resolves true once computed (see llamaCacheSettle.ts).
+   * Has llama.cpp read the prompt a message being typed would become (`messages` end with it), so
+   * Send computes only what follows; a long one a slice at a time (see llamaCacheSettle.ts).
    */
-  async prepare(messages: EngineMessage[]): Promise<boolean> {
-    if (!this.loaded.readsAhead) return false;
-    const text = draftPrompt((list) => this.#render(list, false), messages);
-    return text ? this.#cache.settle({ text, messages }) : false;
+  async prepare(messages: EngineMessage[], scope: PromptScope | null = null): Promise<DraftRead> {
+    const text = this.loaded.readsAhead ? draftPrompt((list) => this.#render(list, false), messages) : null;
+    if (!text) return 'none';
+    const slice = nextReadSlice(this.#held.text, text);
+    if (!(await this.#settler.start({ text: slice, scope }))) return 'none';
+    return slice === text ? 'whole' : 'part';
   }
 
   async generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options: GenerateOptions = {}): Promise<ReplyResult> {
@@ -193,9 +196,10 @@ export class WllamaEngine implements ChatEngine {
     let pieces = 0;
     try {
       // Counted in the time to first token: a prompt that waits here waits for its own prefix.
-      await this.#cache.before({ text: prompt.text, messages }, signal);
+      await this.#settler.before(prompt.text, signal);
       if (signal.aborted) throw new DOMException('Stopped before the first token', 'AbortError');
       const stream = await this.#wllama.createCompletion({
+        ...this.#request(prompt.text, options.scope ?? null),
         prompt: prompt.text,
         stream: true,
         max_tokens: sampling.maxTokens,
@@ -232,10 +236,7 @@ export class WllamaEngine implements ChatEngine {
     const endedAt = performance.now();
     // A stopped reply is kept by the page too; an older generation that ends late settles nothing.
     const exchange = exchangeAfterReply(messages, reply, !!options.continueLast);
-    if (generation === this.#generations) {
-      this.#cache.generated({ text: prompt.text + reply, messages: exchange ?? messages });
-      if (exchange) void this.#cache.settle({ text: this.#render(exchange, false), messages: exchange });
-    }
+    if (exchange && generation === this.#generations) void this.#settler.start({ text: this.#render(exchange, false), scope: options.scope ?? null });
     const totalS = (endedAt - started) / 1000;
     // An interrupted stream ends before llama.cpp reports usage or timings: count the pieces we
     // received (one token each) and time them ourselves, so a stopped reply's rate is true.
@@ -267,14 +268,25 @@ export class WllamaEngine implements ChatEngine {
     return error;
   }
 
+  /**
+   * A request for this prompt: the cache reuse it may ask for (`cacheReuseFor`), as llama.cpp's
+   * per-request `n_cache_reuse` (not in wllama's types; a contract test holds it). The prompt is
+   * then what llama.cpp holds.
+   */
+  #request(text: string, scope: PromptScope | null): Partial<Parameters<Wllama['createCompletion']>[0]> {
+    const reuse = cacheReuseFor(this.#held.scope, scope);
+    this.#held = { text, scope };
+    return { n_cache_reuse: reuse } as Partial<Parameters<Wllama['createCompletion']>[0]>;
+  }
+
   /** Has llama.cpp compute this text into its cache (one token is sampled and thrown away). */
-  async #prefill(text: string, signal: AbortSignal): Promise<void> {
-    const stream = await this.#wllama.createCompletion({ prompt: text, stream: true, max_tokens: 1, temperature: 0, abortSignal: signal });
+  async #prefill(text: string, scope: PromptScope | null, signal: AbortSignal): Promise<void> {
+    const stream = await this.#wllama.createCompletion({ ...this.#request(text, scope), prompt: text, stream: true, max_tokens: 1, temperature: 0, abortSignal: signal });
     for await (const chunk of stream) void chunk;
   }
 
   async unload(): Promise<void> {
-    await this.#cache.stop();
+    await this.#settler.stop();
     await this.#wllama.exit();
   }
 }

@@ -96,6 +96,21 @@ export interface KvCacheReport extends KvCache {
 export interface GenerateOptions {
   /** The last message is a partial assistant reply: write on from its last token, no new turn. */
   continueLast?: boolean;
+  /** The conversation the prompt is of, and how many of its oldest turns it leaves out. */
+  scope?: PromptScope;
+}
+
+/** How much of a message being typed the engine read: all of it, a slice of a long one (ask again), or none. */
+export type DraftRead = 'whole' | 'part' | 'none';
+
+/**
+ * Which conversation a prompt is of and how many of its oldest turns it leaves out: llama.cpp may
+ * move cached turns into place (cache reuse) only for a prompt that leaves out more turns of the
+ * same conversation than the one it holds (`cacheReuseFor`).
+ */
+export interface PromptScope {
+  conversation: string;
+  droppedTurns: number;
 }
 
 /** A finished reply: its stats and the exact prompt the engine was given. */
