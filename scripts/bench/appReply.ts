@@ -13,12 +13,22 @@ export interface AppRun {
 
 type LongFrame = { start: number; duration: number; scripts: { invoker: string; source: string; ms: number }[] };
 
-/** Runs in the app's page: clicks Send, times the first token and the end of the reply. */
-export async function measureAppReply(): Promise<AppRun> {
+/**
+ * Runs in the app's page: pastes `paste` into the message box (when given) and clicks Send in the
+ * same moment, as a paste and Enter would (so the app reads nothing of it ahead), or sends what
+ * was typed; times the first token and the end of the reply.
+ */
+export async function measureAppReply(paste?: string): Promise<AppRun> {
   const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __longFrames: LongFrame[] };
   const before = document.querySelectorAll('[data-role="assistant"]').length;
   w.__longTasks = [];
   w.__longFrames = [];
+  if (paste !== undefined) {
+    const box = document.querySelector<HTMLTextAreaElement>('#composer-input');
+    if (!box) throw new Error('no message box');
+    box.value = paste;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  }
   const sendButton = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send') as HTMLButtonElement;
   const started = performance.now();
   sendButton.click();

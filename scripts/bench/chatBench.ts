@@ -144,10 +144,9 @@ async function alternatingReplies(page: Page, cdp: CDPSession, directPage: Page)
   const direct: DirectRun[] = [];
   // Each reply leaves no room for the one before in the window, so every prompt is the same.
   for (let run = 0; run <= runs; run++) {
-    await page.getByLabel('Message', { exact: true }).fill('Tell me a long story.');
     const busyBefore = await mainThreadSeconds(cdp);
     const started = Date.now();
-    const reply = await page.evaluate(measureAppReply);
+    const reply = await page.evaluate(measureAppReply, 'Tell me a long story.');
     // The busy share is of the app's reply alone, measured before the direct reply runs.
     const mainThreadBusy = +(((await mainThreadSeconds(cdp)) - busyBefore) / ((Date.now() - started) / 1000)).toFixed(3);
     const directRun = await directPage.evaluate(directReply, { prompt: reply.prompt ?? defaultPrompt, maxTokens: replyTokens });
@@ -179,10 +178,8 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
     const rows: TurnRow[] = [];
     for (let turn = 1; turn <= turns; turn++) {
       if (turn > 1 && pauseMs) await page.waitForTimeout(pauseMs);
-      const box = page.getByLabel('Message', { exact: true });
-      if (typed) await box.pressSequentially(conversationTurn(run, turn), { delay: typingMsPerChar });
-      else await box.fill(conversationTurn(run, turn));
-      const reply = await page.evaluate(measureAppReply);
+      if (typed) await page.getByLabel('Message', { exact: true }).pressSequentially(conversationTurn(run, turn), { delay: typingMsPerChar });
+      const reply = await page.evaluate(measureAppReply, typed ? undefined : conversationTurn(run, turn));
       const f = replyFigures(reply);
       const llamaPromptMs = f.prefillPerS ? Math.round(((f.promptTokens - f.cachedTokens) / f.prefillPerS) * 1000) : NaN;
       rows.push({ turn, promptTokens: f.promptTokens, cachedTokens: f.cachedTokens, llamaPromptMs, engineFirstTokenMs: reply.engineFirstTokenMs, sendToFirstTokenMs: Math.round(reply.firstMs), decodePerS: f.decodePerS });

@@ -7,15 +7,16 @@ export interface Draft {
 }
 
 /**
- * How often, at most, the message being typed is sent to be read: each time llama.cpp reads only
+ * How often, at most, a read of the message being typed begins: each time llama.cpp reads only
  * what was added since.
  */
 export const readAheadEveryMs = 250;
 
 /**
- * Sends the message being typed to the engine to be read ahead (`read`), at most
- * every `readAheadEveryMs` and one at a time: a draft typed while one is being read waits, and
- * only the newest goes. A draft already read is not sent again.
+ * Sends the message being typed to the engine to be read ahead (`read`): at once after a pause,
+ * then at most one read begun every `readAheadEveryMs`, one at a time (a draft typed while one is
+ * read waits, and only the newest goes), so what is left to read at Send is what was typed in the
+ * last read's time. A draft already read is not sent again.
  */
 export class DraftReadAhead {
   readonly #read: (draft: Draft) => Promise<DraftRead>;
@@ -24,6 +25,8 @@ export class DraftReadAhead {
   #done: Draft | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #sending = false;
+  /** When the last read began (`Date.now()`). */
+  #lastStart = -Infinity;
   /** Counts `forget` calls, so a read that ends after one is not taken as holding. */
   #epoch = 0;
 
@@ -61,16 +64,21 @@ export class DraftReadAhead {
 
   #schedule(): void {
     if (this.#timer || this.#sending) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.#send();
-    }, readAheadEveryMs);
+    // (A timer even when due now: a paste sent with Enter in the same moment is not read.)
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = null;
+        void this.#send();
+      },
+      Math.max(0, this.#lastStart + readAheadEveryMs - Date.now()),
+    );
   }
 
   async #send(): Promise<void> {
     const draft = this.#latest;
     if (!draft || !draft.text.trim() || (draft.key === this.#done?.key && draft.text === this.#done.text)) return;
     this.#sending = true;
+    this.#lastStart = Date.now();
     const epoch = this.#epoch;
     let read: DraftRead = 'none';
     try {

@@ -14,23 +14,30 @@ describe('DraftReadAhead', () => {
     return { reads, heard, readAhead: new DraftReadAhead(read, (d) => heard.push(d)) };
   }
 
-  it('sends at most one draft a period, the newest, and one at a time', async () => {
+  it('reads at once after a pause, then begins at most one read a period, one at a time, the newest draft', async () => {
     const { reads, heard, readAhead } = engine();
     for (const text of ['H', 'He', 'Hel']) readAhead.typed({ key: 'c1', text });
-    expect(reads).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(readAheadEveryMs);
+    await vi.advanceTimersByTimeAsync(0);
     expect(reads.map((r) => r.draft.text)).toEqual(['Hel']);
-    // Typed while that one is read: waits for it, then only the newest goes.
+    // Typed while that one is read (for 100 ms): only the newest goes, a period after the last began.
     readAhead.typed({ key: 'c1', text: 'Hell' });
     readAhead.typed({ key: 'c1', text: 'Hello' });
-    await vi.advanceTimersByTimeAsync(readAheadEveryMs * 4);
-    expect(reads).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
     reads[0].end('whole');
-    await vi.advanceTimersByTimeAsync(readAheadEveryMs);
+    await vi.advanceTimersByTimeAsync(readAheadEveryMs - 100 - 1);
+    expect(reads).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(reads.map((r) => r.draft.text)).toEqual(['Hel', 'Hello']);
+    // A read slower than the period: the next begins as soon as it ends.
+    readAhead.typed({ key: 'c1', text: 'Hello!' });
+    await vi.advanceTimersByTimeAsync(3 * readAheadEveryMs);
+    expect(reads).toHaveLength(2);
     reads[1].end('whole');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads.map((r) => r.draft.text)).toEqual(['Hel', 'Hello', 'Hello!']);
+    reads[2].end('whole');
     await vi.runAllTimersAsync();
-    expect(heard).toEqual([{ key: 'c1', text: 'Hel' }, { key: 'c1', text: 'Hello' }]);
+    expect(heard.map((d) => d?.text)).toEqual(['Hel', 'Hello', 'Hello!']);
   });
 
   it('does not send a draft already read, nor an empty one; after forget, the same draft is read again', async () => {
