@@ -23,15 +23,15 @@ export async function measureAppReply(paste?: string): Promise<AppRun> {
   const before = document.querySelectorAll('[data-role="assistant"]').length;
   w.__longTasks = [];
   w.__longFrames = [];
+  const box = document.querySelector<HTMLTextAreaElement>('#composer-input');
+  if (!box?.form) throw new Error('no message box');
   if (paste !== undefined) {
-    const box = document.querySelector<HTMLTextAreaElement>('#composer-input');
-    if (!box) throw new Error('no message box');
     box.value = paste;
     box.dispatchEvent(new Event('input', { bubbles: true }));
   }
-  const sendButton = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send') as HTMLButtonElement;
   const started = performance.now();
-  sendButton.click();
+  // Submitted as Enter does: the Send button only turns enabled once the page has drawn the paste.
+  box.form.requestSubmit();
   const reply = (): HTMLElement | undefined => [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')][before];
   // Watched with a MutationObserver, not polled each animation frame: a requestAnimationFrame loop
   // makes the page produce a frame every vsync, work on the cores llama.cpp's threads need that
