@@ -199,6 +199,15 @@ async function main(): Promise<void> {
       await shoot(page, '06b-context-note', vp.name);
       await page.getByTestId('context-meter').getByRole('button', { name: /left out/ }).click();
 
+      // The raw prompt of the last reply, as the model read it (laid out only while it is open).
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      const rawPrompt = page.getByTestId('raw-prompt-view');
+      await rawPrompt.locator('summary').click();
+      await page.getByTestId('raw-prompt').scrollIntoViewIfNeeded({ timeout: 15_000 });
+      await shoot(page, '06c-raw-prompt', vp.name);
+      await rawPrompt.locator('summary').click();
+      if (narrow) await page.getByRole('button', { name: 'Close model details' }).click();
+
       await page.keyboard.press('Shift+?');
       await shoot(page, '07-shortcuts-help', vp.name);
       await page.keyboard.press('Escape');

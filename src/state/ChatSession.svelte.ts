@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../../workers/shared/catalog';
 import type { ModelStamp } from '../../workers/shared/chat';
 import type { EngineError } from '../../workers/shared/engineErrors';
-import type { DraftRead, EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
+import type { EngineLoadOptions, GenerateOptions, LoadedModel, LoadProgress, RawPrompt } from '../../workers/shared/engineProtocol';
 import { ContextBudget, type ContextUsage } from '../lib/contextBudget';
 import { isPromptTooLong } from '../lib/contextWindow';
 import {
@@ -11,7 +11,6 @@ import {
   editUser,
   engineMessages,
   finishReply,
-  newConversation,
   newId,
   regenerate,
   resumeReply,
@@ -20,11 +19,11 @@ import {
   type ConversationModel,
   type ConversationSettings,
 } from '../lib/conversation';
-import { DraftReadAhead, type Draft } from '../lib/draftReadAhead';
 import type { EngineBridge } from '../lib/EngineBridge';
 import type { StoreBridge } from '../lib/StoreBridge';
 import { measureTemplate } from '../lib/templateShape';
 import type { ConversationStore } from './ConversationStore.svelte';
+import { DraftReading } from './DraftReading.svelte';
 import type { ModelLibrary } from './ModelLibrary.svelte';
 
 export type { ContextUsage };
@@ -74,19 +73,15 @@ export class ChatSession {
   context = $state.raw<ContextUsage | null>(null);
   /** The engine-load options the loaded model was loaded with (to tell when settings changed since). */
   loadedWith = $state.raw<EngineLoadOptions | null>(null);
-  /** The message being typed that the engine has read ahead, and in which conversation (see `draftTyped`). */
-  draftRead = $state.raw<Draft | null>(null);
-  readonly #readAhead = new DraftReadAhead(
-    (draft) => this.#readDraft(draft),
-    (draft) => (this.draftRead = draft),
-  );
-
+  /** The message being typed, read ahead where the engine reads cheaply. */
+  readonly drafts: DraftReading;
   constructor(engine: EngineBridge, store: StoreBridge, conversations: ConversationStore, library: ModelLibrary, hooks: ChatHooks = {}) {
     this.#engine = engine;
     this.#store = store;
     this.#conversations = conversations;
     this.#library = library;
     this.#hooks = hooks;
+    this.drafts = new DraftReading(engine, conversations, this.#budget, this);
   }
 
   /** A message can be sent now. */
@@ -133,7 +128,7 @@ export class ChatSession {
 
   async #load(entry: CatalogEntry, options: EngineLoadOptions, request: number): Promise<boolean> {
     if (this.generating) await this.stop();
-    this.#readAhead.forget();
+    this.drafts.forget();
     const current = (): boolean => request === this.#request;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -174,7 +169,7 @@ export class ChatSession {
   async unload(notice: string | null = null): Promise<void> {
     this.#request++;
     if (this.generating) await this.stop();
-    this.#readAhead.forget();
+    this.drafts.forget();
     await this.#engine.unload();
     this.loaded = null;
     this.loadedEntry = null;
@@ -203,38 +198,6 @@ export class ChatSession {
   async #conversationModel(stamp: ModelStamp): Promise<ConversationModel> {
     const files = await this.#store.verifiedFiles(stamp.id);
     return { ...stamp, hashes: Object.fromEntries(files.map((f) => [f.path, f.sha256])) };
-  }
-
-  /**
-   * The user typed in the message box: an engine that
-   * reads ahead (`LoadedModel.readsAhead`) reads the prompt the message would become, so Send
-   * waits only for what it has not read yet (see DraftReadAhead).
-   */
-  draftTyped(text: string): void {
-    if (this.loaded?.readsAhead) this.#readAhead.typed({ key: this.#draftKey(), text });
-  }
-
-  /** The model became free to read (a reply ended, a model loaded): what was typed meanwhile is read. */
-  draftReadable(): void {
-    if (this.loaded?.readsAhead) this.#readAhead.resume(this.#draftKey());
-  }
-
-  /** Whose draft the message box holds: the open conversation's, or `new`. */
-  #draftKey(): string {
-    return this.#conversations.current?.id ?? 'new';
-  }
-
-  async #readDraft(draft: Draft): Promise<DraftRead> {
-    const loaded = this.loaded;
-    const open = this.#conversations.current;
-    if (!loaded?.readsAhead || !this.ready || this.generating || draft.key !== this.#draftKey()) return 'none';
-    // With no conversation open, the one Send would start (its default settings: no system prompt).
-    const c = appendUser(open ?? newConversation(this.defaultSettings(), null), draft.text);
-    // Fitted to the window as on Send, so the text read is the one Send's prompt begins with.
-    const fitted = this.#budget.fit(c, engineMessages(c), loaded.contextWindow);
-    if (isPromptTooLong(fitted)) return 'none';
-    const read = await this.#engine.prepare(fitted.messages, { conversation: draft.key, droppedTurns: fitted.droppedTurns });
-    return this.loaded === loaded ? read : 'none';
   }
 
   /** Sends a message in the open conversation (starting one if none is open). */
@@ -318,7 +281,7 @@ export class ChatSession {
     this.generating = true;
     this.error = null;
     // The prompt takes llama.cpp's cache from whatever draft it read.
-    this.#readAhead.forget();
+    this.drafts.forget();
     try {
       if (this.#stopRequested) {
         this.#conversations.update((conv) => finishReply(conv, id, 'interrupted'));
