@@ -35,12 +35,14 @@ const count = (n: number): string => n.toLocaleString('en-US');
 /**
  * A reply's stats as short human phrases, e.g. `["on CPU, 2 threads", "0.42 s to first token",
  * "decode 31.0 tok/s", ..., "1,420 of 1,510 prompt tokens from cache"]`. A rate the engine could
- * not measure (a reply stopped before it reported) is left out rather than shown as 0.
+ * not measure (a reply stopped before it reported) is left out rather than shown as 0, and so is
+ * the time to first token of a reply stopped before any token came (the engines count it to the
+ * stop then: no first token to time).
  */
 export function describeStats(stats: ReplyStats): string[] {
   return [
     ...(stats.device ? [`on ${stats.device}`] : []),
-    ...(Number.isFinite(stats.timeToFirstTokenS) ? [`${stats.timeToFirstTokenS.toFixed(2)} s to first token`] : []),
+    ...(Number.isFinite(stats.timeToFirstTokenS) && stats.completionTokens > 0 ? [`${stats.timeToFirstTokenS.toFixed(2)} s to first token`] : []),
     ...(known(stats.prefillTokensPerS) ? [`prefill ${stats.prefillTokensPerS.toFixed(1)} tok/s`] : []),
     ...(known(stats.decodeTokensPerS) ? [`decode ${stats.decodeTokensPerS.toFixed(1)} tok/s`] : []),
     stats.promptTokens > 0

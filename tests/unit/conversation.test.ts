@@ -216,4 +216,9 @@ describe('conversation', () => {
       '12 prompt + 5 completion tokens',
     ]);
   });
+
+  it('names no time to first token for a reply stopped before any token came', () => {
+    const stopped: ReplyStats = { ...stats, completionTokens: 0, timeToFirstTokenS: 1.4, decodeTokensPerS: 0, finishReason: 'abort' };
+    expect(describeStats(stopped)).toEqual(['prefill 48.0 tok/s', '12 prompt + 0 completion tokens']);
+  });
 });
