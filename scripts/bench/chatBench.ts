@@ -206,9 +206,14 @@ async function conversations(page: Page, pauseMs: number, prompts: { turn1: stri
 /**
  * The pause-between-turns conversations on {@link oneBLayersGguf}: downloaded from the Models view
  * (the download loads it, with the settings the bench GGUF has), then the bench GGUF loaded
- * again, as part 3 opens the last model loaded.
+ * again and its last conversation opened: part 3 opens the app on the bench GGUF (the app loads
+ * the open conversation's model first).
  */
 async function conversationsOn1BLayers(page: Page, threads: number): Promise<ChatBenchResult['conversation']['on1BLayers']> {
+  // The bench GGUF's last conversation, opened again at the end: the app opens the last
+  // conversation's model, and part 3 measures opening the bench GGUF.
+  const benchConversation = await page.locator('li.current[data-conversation]').getAttribute('data-conversation');
+  if (!benchConversation) throw new Error("no conversation of the bench GGUF is open before the 1B layers' conversations");
   await views(page).getByRole('link', { name: 'Models' }).click();
   const row = page.locator(`li[data-model="${oneBLayersGguf}"]`);
   await row.getByRole('button', { name: /^Download/ }).click();
@@ -224,6 +229,8 @@ async function conversationsOn1BLayers(page: Page, threads: number): Promise<Cha
   await page.locator(`li[data-model="${benchGguf}"]`).getByRole('button', { name: 'Chat with this model' }).click();
   await page.locator(`[data-testid="engine-status"][data-state="ready"][data-model-id="${benchGguf}"]`).waitFor({ timeout: 180_000 });
   await loadWith(page, { threads: null, contextWindow });
+  await page.locator(`li[data-conversation="${benchConversation}"]`).getByRole('button').first().click();
+  await page.locator(`li.current[data-conversation="${benchConversation}"]`).waitFor();
   return { shape: oneBLayersShape, turns: rows, turn8VsTurn1: +(rows[turns - 1].engineFirstTokenMs / rows[0].engineFirstTokenMs).toFixed(2) };
 }
 

@@ -19,15 +19,15 @@ export interface OpenToReadyResult {
   aims: { within115OfSum: boolean };
 }
 
-/** Page script: the moment (ms since navigation) the composer first accepts a message with the model loaded. */
+/** Page script: the moment (ms since navigation) the composer first accepts a message with a model loaded, and which model. */
 const readyProbe = `
   globalThis.__name ??= (f) => f;
-  window.__readyAt = null;
+  window.__ready = null;
   new MutationObserver((_, observer) => {
     const form = document.querySelector('form.composer[data-ready="true"]');
     const status = document.querySelector('[data-testid="engine-status"][data-state="ready"]');
-    if (form && status && window.__readyAt === null) {
-      window.__readyAt = performance.now();
+    if (form && status && window.__ready === null) {
+      window.__ready = { at: performance.now(), modelId: status.dataset.modelId };
       observer.disconnect();
     }
   }).observe(document, { subtree: true, childList: true, attributes: true });
@@ -50,8 +50,11 @@ export async function benchOpenToReady(context: BrowserContext, appUrl: string, 
       const page = await context.newPage();
       await page.addInitScript(readyProbe);
       await page.goto(appUrl);
-      await page.waitForFunction(() => (window as unknown as { __readyAt: number | null }).__readyAt !== null, undefined, { timeout: 120_000 });
-      const openToReadyMs = await page.evaluate(() => (window as unknown as { __readyAt: number }).__readyAt);
+      await page.waitForFunction(() => (window as unknown as { __ready: unknown }).__ready !== null, undefined, { timeout: 120_000 });
+      const ready = await page.evaluate(() => (window as unknown as { __ready: { at: number; modelId: string } }).__ready);
+      // Its raw parts are the bench GGUF's: a run that opened another model would compare unlike loads.
+      if (ready.modelId !== model.modelId) throw new Error(`part 3 opened the app on ${ready.modelId}, not ${model.modelId}`);
+      const openToReadyMs = ready.at;
       const pageLoadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
       const idbReadMs = await page.evaluate(rawIdbRead, model.modelId);
       await page.close();

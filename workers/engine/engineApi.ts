@@ -152,8 +152,9 @@ export const engineApi = {
 
   /**
    * Computes the prompt the message being typed would become (`messages` end with it), so Send
-   * computes only what follows it. True once computed; false when the engine cannot, a reply is
-   * being generated, or a newer draft or a prompt replaced it. Never an error: it is only a cache.
+   * computes only what follows it: `whole` once computed, `part` when a slice of a long one was
+   * (ask again), `none` when the engine cannot, a reply is being generated, or a newer draft or a
+   * prompt replaced it. Never an error: it is only a cache.
    */
   async prepare(messages: EngineMessage[], scope: PromptScope | null = null): Promise<DraftRead> {
     if (!engine?.prepare || generation) return 'none';

@@ -10,7 +10,8 @@ export interface ChatEngine {
   generate(messages: EngineMessage[], sampling: SamplingSettings, signal: AbortSignal, onText: (text: string) => void, options?: GenerateOptions): Promise<ReplyResult>;
   /**
    * Computes the prompt a message being typed would become (`messages` end with it) while the
-   * user types; true once computed. Engines that cannot compute a prompt ahead leave it out.
+   * user types (`DraftRead`: whole, a slice of a long one, or none). Engines that cannot compute a
+   * prompt ahead leave it out.
    */
   prepare?(messages: EngineMessage[], scope: PromptScope | null): Promise<DraftRead>;
   unload(): Promise<void>;
